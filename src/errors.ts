@@ -19,12 +19,15 @@ export type ScimType =
 export class ScimError extends Error {
   readonly status: number;
   readonly scimType: ScimType | undefined;
+  /** Extra response headers the error needs (WWW-Authenticate on 401, Retry-After on 429). */
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
-  constructor(status: number, detail: string, scimType?: ScimType) {
+  constructor(status: number, detail: string, scimType?: ScimType, headers?: Record<string, string>) {
     super(detail);
     this.name = 'ScimError';
     this.status = status;
     this.scimType = scimType;
+    this.headers = headers;
   }
 
   get detail(): string {

@@ -12,6 +12,6 @@ export function syntaxError(
   message: string,
   scimType: SyntaxScimType,
 ): ScimError {
-  const near = offset >= input.length ? 'end of input' : `'${excerpt(input.slice(offset), 20)}'`;
+  const near = offset >= input.length ? 'end of input' : `'${excerpt(input.slice(offset, offset + 21), 20)}'`;
   return new ScimError(400, `${message} at position ${offset + 1} (near ${near})`, scimType);
 }

@@ -1,0 +1,49 @@
+// The handler table: one entry per operationId of the contract (checked by the `Handlers` type).
+import { ScimError } from '../errors.ts';
+import type { ResourceService } from '../resources/service.ts';
+import type { SchemaRegistry } from '../schema/registry.ts';
+import type { ServiceProviderConfig } from '../service-provider-config.ts';
+import { discoveryHandlers } from './discovery.ts';
+import { resourceHandlers } from './resources.ts';
+import type { Handlers } from './types.ts';
+
+export interface HandlerDeps {
+  readonly registry: SchemaRegistry;
+  readonly users: ResourceService;
+  readonly groups: ResourceService;
+  readonly serviceProviderConfig: () => ServiceProviderConfig;
+}
+
+/** Operations the contract declares that this version does not implement yet (RFC 7644 §3.12: 501). */
+const notImplemented = (what: string) => async () => {
+  throw new ScimError(501, `${what} is not implemented by this server yet`);
+};
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const users = resourceHandlers(deps.users);
+  const groups = resourceHandlers(deps.groups);
+  const discovery = discoveryHandlers(deps.registry, deps.serviceProviderConfig);
+  return {
+    listUsers: users.list,
+    createUser: users.create,
+    getUser: users.get,
+    replaceUser: users.replace,
+    patchUser: notImplemented('PATCH'),
+    deleteUser: users.delete,
+    searchUsers: users.search,
+    listGroups: groups.list,
+    createGroup: groups.create,
+    getGroup: groups.get,
+    replaceGroup: groups.replace,
+    patchGroup: notImplemented('PATCH'),
+    deleteGroup: groups.delete,
+    searchGroups: groups.search,
+    searchAll: notImplemented('Searching at the root'),
+    getMe: notImplemented('/Me'),
+    replaceMe: notImplemented('/Me'),
+    patchMe: notImplemented('/Me'),
+    deleteMe: notImplemented('/Me'),
+    bulk: notImplemented('Bulk'),
+    ...discovery,
+  };
+}

@@ -1,0 +1,44 @@
+// A complete HTTP application around a ScimServer: the SCIM base, Swagger UI and the contract.
+import express, { type Express, type Request, type Response } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import { stringify } from 'yaml';
+import type { ScimServer } from '../server.ts';
+import { ScimError } from '../errors.ts';
+import { sendError } from './errors.ts';
+
+export interface AppOptions {
+  /** Where the SCIM base is mounted. Default /scim/v2. */
+  readonly scimPath?: string;
+}
+
+export function createApp(server: ScimServer, options: AppOptions = {}): Express {
+  const scimPath = options.scimPath ?? '/scim/v2';
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false); // SCIM resources carry their own ETag (meta.version)
+
+  // The contract as served: its server URL is where this app mounts the SCIM base.
+  const contract = { ...server.contract.bundled, servers: [{ url: scimPath, description: 'This server' }] };
+  const contractJson = JSON.stringify(contract);
+  const contractYaml = stringify(contract);
+
+  app.get('/', (_req: Request, res: Response) => {
+    res.json({
+      name: 'scim2-server',
+      description: 'A SCIM 2.0 service provider (RFC 7643, RFC 7644)',
+      scim: scimPath,
+      docs: '/docs',
+      openapi: ['/openapi.json', '/openapi.yaml'],
+    });
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(contractJson);
+  });
+  app.get('/openapi.yaml', (_req, res) => {
+    res.type('application/yaml').send(contractYaml);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }));
+  app.use(scimPath, server.router);
+  app.use((_req: Request, res: Response) => sendError(res, new ScimError(404, 'Not found')));
+  return app;
+}

@@ -1,0 +1,111 @@
+// The operations on one resource type: the SCIM rules of create, read, replace, delete and list
+// (RFC 7644 §3.3-3.6), between the handlers above and the store below.
+import { excerpt, ScimError } from '../errors.ts';
+import type { AttributeDef, ResourceTypeDef } from '../schema/attributes.ts';
+import type { ScimObject } from '../schema/normalize.ts';
+import type { ValidResource } from '../schema/validate.ts';
+import { clampPage, LIST_RESPONSE_URN, type PageRequest } from '../query/paging.ts';
+import type { Store, StoredResource } from '../store/store.ts';
+import type { ReadOptions, RequestContext, WriteOptions } from './context.ts';
+import { resolveMembers } from './members.ts';
+import { hashPassword } from './password.ts';
+import type { Serializer } from './serialize.ts';
+
+export interface ServiceLimits {
+  readonly defaultCount: number;
+  readonly maxResults: number;
+}
+
+export interface ListRequest extends PageRequest, ReadOptions {}
+
+export class ResourceService {
+  private readonly membersAttr: AttributeDef | undefined;
+  private readonly writeOnly: readonly AttributeDef[];
+  private readonly immutable: readonly AttributeDef[];
+
+  constructor(
+    readonly resourceType: ResourceTypeDef,
+    private readonly store: Store,
+    private readonly serializer: Serializer,
+    private readonly limits: ServiceLimits,
+  ) {
+    const attrs = resourceType.schema.attributes;
+    this.membersAttr = resourceType.schema.byLower.get('members');
+    this.writeOnly = attrs.filter((a) => a.mutability === 'writeOnly');
+    this.immutable = attrs.filter((a) => a.mutability === 'immutable');
+  }
+
+  private get type(): string {
+    return this.resourceType.name;
+  }
+
+  async create(body: ValidResource, ctx: RequestContext, opts: ReadOptions = {}) {
+    const { data, members } = await this.prepare(body, undefined);
+    const stored = await this.store.create(this.type, data, members);
+    return this.output(stored, ctx, opts);
+  }
+
+  async get(id: string, ctx: RequestContext, opts: ReadOptions = {}) {
+    return this.output(await this.require(id), ctx, opts);
+  }
+
+  /** The stored resource without serialising it (for conditional GET). */
+  async require(id: string): Promise<StoredResource> {
+    const stored = await this.store.get(this.type, id);
+    if (!stored) throw ScimError.notFound(`${this.type} ${excerpt(id)} not found`);
+    return stored;
+  }
+
+  /** PUT (RFC 7644 §3.5.1): the body replaces every readWrite attribute; omitted ones are cleared. */
+  async replace(id: string, body: ValidResource, ctx: RequestContext, opts: WriteOptions = {}) {
+    const current = await this.require(id);
+    const { data, members } = await this.prepare(body, id);
+    for (const attr of this.immutable) {
+      const before = current.data[attr.name];
+      if (before !== undefined && JSON.stringify(before) !== JSON.stringify(data[attr.name])) {
+        throw new ScimError(400, `Attribute '${attr.name}' is immutable and cannot be changed`, 'mutability');
+      }
+    }
+    // writeOnly values (password) cannot be read back, so a client cannot resend them: keep them.
+    for (const attr of this.writeOnly) {
+      if (data[attr.name] === undefined && current.data[attr.name] !== undefined) data[attr.name] = current.data[attr.name];
+    }
+    const membership = this.membersAttr ? { replace: members ?? [] } : undefined;
+    const stored = await this.store.replace(this.type, id, data, membership, opts.condition);
+    return this.output(stored, ctx, opts);
+  }
+
+  async delete(id: string, opts: WriteOptions = {}): Promise<void> {
+    await this.store.delete(this.type, id, opts.condition);
+  }
+
+  async list(req: ListRequest, ctx: RequestContext) {
+    const page = clampPage(req, this.limits.defaultCount, this.limits.maxResults);
+    const result = await this.store.query(this.type, { offset: page.offset, limit: page.limit });
+    const resources = await Promise.all(result.resources.map((r) => this.serializer.toScim(r, ctx, req.projection)));
+    return {
+      schemas: [LIST_RESPONSE_URN],
+      totalResults: result.totalResults,
+      startIndex: page.startIndex,
+      itemsPerPage: resources.length,
+      Resources: resources,
+    };
+  }
+
+  async output(stored: StoredResource, ctx: RequestContext, opts: ReadOptions) {
+    return { stored, resource: await this.serializer.toScim(stored, ctx, opts.projection) };
+  }
+
+  /** Splits members off the data, checks them, and hashes a password. */
+  private async prepare(body: ValidResource, id: string | undefined) {
+    const data: ScimObject = { ...body };
+    delete data.schemas;
+    let members;
+    if (this.membersAttr) {
+      members = await resolveMembers(this.store, data.members, id);
+      delete data.members;
+    }
+    if (typeof data.password === 'string') data.password = await hashPassword(data.password);
+    return { data, members };
+  }
+}

@@ -1,0 +1,25 @@
+// Validation of resource bodies against the contract for callers that do not come through HTTP
+// (the library API). HTTP requests are validated by openapi-backend with the same Ajv setup.
+import type { ValidateFunction } from 'ajv';
+import type { JsonObject } from '../contract/load.ts';
+import { ajvErrorToScim } from './ajv-errors.ts';
+import { createAjv } from './ajv.ts';
+import type { ResourceTypeDef } from './attributes.ts';
+import { normalizeResource, type ScimObject } from './normalize.ts';
+
+/** A resource body that has been normalised and validated against the contract. */
+export type ValidResource = ScimObject & { readonly __valid: unique symbol };
+
+export type ResourceValidator = (body: unknown) => ValidResource;
+
+/** Compiles `components.schemas.<Type>Request` once; the returned function normalises then validates. */
+export function compileResourceValidator(contract: JsonObject, rt: ResourceTypeDef): ResourceValidator {
+  const schemas = (contract.components as JsonObject).schemas as JsonObject;
+  const schema = schemas[`${rt.name}Request`] ?? schemas[rt.name];
+  const validate: ValidateFunction = createAjv().compile(schema as object);
+  return (body) => {
+    const normalized = normalizeResource(rt, body);
+    if (!validate(normalized)) throw ajvErrorToScim(validate.errors);
+    return normalized as ValidResource;
+  };
+}

@@ -1,0 +1,121 @@
+// ScimServer: the library's face. It loads the contract, builds the registry, the store and the
+// services, and exposes a mountable Express router plus a typed API for code.
+import type { Router } from 'express';
+import type { components } from '../generated/scim.ts';
+import { loadContract, type Contract } from './contract/load.ts';
+import { createHandlers } from './handlers/index.ts';
+import { bearerAuthorizer } from './http/auth/bearer.ts';
+import { createBackend, type ScimBackend } from './http/backend.ts';
+import { createScimRouter } from './http/router.ts';
+import { parseProjection } from './query/projection.ts';
+import type { RequestContext } from './resources/context.ts';
+import { createSerializer } from './resources/serialize.ts';
+import { ResourceService } from './resources/service.ts';
+import { SchemaRegistry } from './schema/registry.ts';
+import { compileResourceValidator, type ResourceValidator } from './schema/validate.ts';
+import { BEARER_SCHEME, serviceProviderConfig, type ServiceProviderConfig } from './service-provider-config.ts';
+import { MemoryStore } from './store/memory/memory-store.ts';
+import type { Store } from './store/store.ts';
+
+export type ScimUser = components['schemas']['User'];
+export type ScimGroup = components['schemas']['Group'];
+export type ScimListResponse<T> = components['schemas']['ListResponse'] & { Resources: T[] };
+
+export interface ScimServerOptions {
+  /** Storage backend; the in-memory store when omitted. */
+  readonly store?: (registry: SchemaRegistry) => Store;
+  /** Absolute public URL of the SCIM base, e.g. https://scim.example.com/scim/v2 (behind a proxy). */
+  readonly baseUrl?: string;
+  /** Accepted bearer tokens. None: requests are not authenticated (bind to loopback only). */
+  readonly tokens?: readonly string[];
+  /** Largest page a list or search returns (advertised as filter.maxResults). Default 1000. */
+  readonly maxResults?: number;
+  /** Page size when a client does not send `count`. Default 100. */
+  readonly defaultCount?: number;
+  /** Largest request body accepted. Default 1 MB. */
+  readonly bodyLimit?: string | number;
+  /** Where unexpected (500) errors are reported. Default: console.error. */
+  readonly logError?: (err: unknown) => void;
+}
+
+export interface ResourceApi<T> {
+  create(resource: T): Promise<T>;
+  get(id: string): Promise<T>;
+  replace(id: string, resource: T): Promise<T>;
+  delete(id: string): Promise<void>;
+  list(page?: { startIndex?: number; count?: number }): Promise<ScimListResponse<T>>;
+}
+
+const LIBRARY_BASE_URL = 'http://localhost/scim/v2';
+
+export class ScimServer {
+  readonly users: ResourceApi<ScimUser>;
+  readonly groups: ResourceApi<ScimGroup>;
+
+  private constructor(
+    readonly registry: SchemaRegistry,
+    readonly store: Store,
+    readonly contract: Contract,
+    readonly backend: ScimBackend,
+    /** Mount it anywhere: `app.use('/scim/v2', server.router)`. */
+    readonly router: Router,
+    readonly serviceProviderConfig: () => ServiceProviderConfig,
+    services: { users: ResourceService; groups: ResourceService },
+    validators: { users: ResourceValidator; groups: ResourceValidator },
+    baseUrl: string | undefined,
+  ) {
+    const ctx: RequestContext = { baseUrl: baseUrl?.replace(/\/+$/, '') ?? LIBRARY_BASE_URL };
+    this.users = resourceApi<ScimUser>(services.users, validators.users, ctx);
+    this.groups = resourceApi<ScimGroup>(services.groups, validators.groups, ctx);
+  }
+
+  static async create(options: ScimServerOptions = {}): Promise<ScimServer> {
+    const contract = await loadContract();
+    const registry = SchemaRegistry.fromContract(contract.dereferenced);
+    const store = options.store ? options.store(registry) : new MemoryStore(registry);
+    const limits = { maxResults: options.maxResults ?? 1000, defaultCount: options.defaultCount ?? 100 };
+    const endpoints = new Map(registry.resourceTypes.map((rt) => [rt.name, rt.endpoint]));
+    const service = (name: string) => {
+      const rt = registry.requireResourceType(name);
+      return new ResourceService(rt, store, createSerializer(rt, store, endpoints), limits);
+    };
+    const services = { users: service('User'), groups: service('Group') };
+    const validators = {
+      users: compileResourceValidator(contract.dereferenced, registry.requireResourceType('User')),
+      groups: compileResourceValidator(contract.dereferenced, registry.requireResourceType('Group')),
+    };
+    const tokens = options.tokens ?? [];
+    const spc = serviceProviderConfig({
+      maxResults: limits.maxResults,
+      authenticationSchemes: tokens.length > 0 ? [BEARER_SCHEME] : [],
+    });
+    const handlers = createHandlers({ registry, ...services, serviceProviderConfig: () => spc });
+    const backend = await createBackend({
+      contract: contract.dereferenced,
+      registry,
+      handlers,
+      authorize: bearerAuthorizer(tokens),
+    });
+    const router = createScimRouter(backend, {
+      baseUrl: options.baseUrl,
+      bodyLimit: options.bodyLimit ?? '1mb',
+      logError: options.logError ?? ((err) => console.error(err)),
+    });
+    return new ScimServer(registry, store, contract, backend, router, () => spc, services, validators, options.baseUrl);
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+}
+
+function resourceApi<T>(service: ResourceService, validate: ResourceValidator, ctx: RequestContext): ResourceApi<T> {
+  const noProjection = parseProjection(service.resourceType, undefined, undefined);
+  return {
+    create: async (r) => (await service.create(validate(r), ctx, { projection: noProjection })).resource as T,
+    get: async (id) => (await service.get(id, ctx)).resource as T,
+    replace: async (id, r) => (await service.replace(id, validate(r), ctx)).resource as T,
+    delete: (id) => service.delete(id),
+    list: async (page = {}) => (await service.list(page, ctx)) as unknown as ScimListResponse<T>,
+  };
+}

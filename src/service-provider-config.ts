@@ -1,0 +1,48 @@
+// /ServiceProviderConfig (RFC 7643 §5): it advertises only what this server really does. Each flag
+// is switched on by the work that implements and tests the feature, never ahead of it.
+export const SPC_URN = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
+
+export interface AuthenticationScheme {
+  type: string;
+  name: string;
+  description: string;
+  specUri?: string;
+  primary?: boolean;
+}
+
+export interface ServiceProviderConfig {
+  schemas: string[];
+  documentationUri?: string;
+  patch: { supported: boolean };
+  bulk: { supported: boolean; maxOperations: number; maxPayloadSize: number };
+  filter: { supported: boolean; maxResults: number };
+  changePassword: { supported: boolean };
+  sort: { supported: boolean };
+  etag: { supported: boolean };
+  authenticationSchemes: AuthenticationScheme[];
+}
+
+export const BEARER_SCHEME: AuthenticationScheme = {
+  type: 'oauthbearertoken',
+  name: 'OAuth Bearer Token',
+  description: 'Authentication with a bearer token (RFC 6750) in the Authorization header.',
+  specUri: 'https://www.rfc-editor.org/rfc/rfc6750',
+  primary: true,
+};
+
+export function serviceProviderConfig(options: {
+  maxResults: number;
+  authenticationSchemes: AuthenticationScheme[];
+}): ServiceProviderConfig {
+  return {
+    schemas: [SPC_URN],
+    patch: { supported: false },
+    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    filter: { supported: false, maxResults: options.maxResults },
+    // A password can be set with PUT (it is writeOnly and stored hashed).
+    changePassword: { supported: true },
+    sort: { supported: false },
+    etag: { supported: false },
+    authenticationSchemes: options.authenticationSchemes,
+  };
+}

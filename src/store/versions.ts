@@ -1,0 +1,24 @@
+// Entity tags for resource versions (RFC 7644 §3.14). Weak tags: a version names a state of the
+// resource, not a byte-exact representation (projections and Location rewriting change the bytes).
+import { randomBytes } from 'node:crypto';
+
+// A per-process prefix keeps tags unique across restarts; the counter keeps them unique within one.
+const boot = randomBytes(4).toString('hex');
+let counter = 0;
+
+export function nextVersion(): string {
+  counter += 1;
+  return `W/"${boot}${counter.toString(36)}"`;
+}
+
+/** RFC 9110 §13.1.1: If-Match compares with the strong function, but SCIM tags are weak, so
+ * the opaque part is compared (weak comparison), `*` matching any current version. */
+export function versionMatches(current: string, tags: readonly string[]): boolean {
+  const opaque = stripWeak(current);
+  return tags.some((t) => t === '*' || stripWeak(t) === opaque);
+}
+
+function stripWeak(tag: string): string {
+  const t = tag.trim();
+  return t.startsWith('W/') ? t.slice(2) : t;
+}
