@@ -67,7 +67,7 @@ export function resolveFilterPath(rt: ResourceTypeDef, path: AttrPath): Resolved
  * `emails co "example.com"`; presence tests keep the complex values themselves.
  */
 export function resolveTarget(scope: Scope, path: AttrPath, forComparison: boolean): Target {
-  let resolved = 'rt' in scope ? resolveFilterPath(scope.rt, path) : resolveSub(scope.parent, path.attr);
+  let resolved = 'rt' in scope ? resolveFilterPath(scope.rt, path) : resolveSub(scope.parent, path);
   if (forComparison && resolved.sub === undefined && resolved.attribute.type === 'complex') {
     const value = resolved.attribute.subByLower?.get('value');
     if (value) resolved = { ...resolved, sub: value };
@@ -93,9 +93,11 @@ export function resolveValuePathParent(rt: ResourceTypeDef, path: AttrPath): Res
   return parent;
 }
 
-function resolveSub(parent: ResolvedPath, name: string): ResolvedPath {
-  const sub = parent.attribute.subByLower?.get(name.toLowerCase());
-  if (!sub) throw unknownAttribute(`${formatPath(parent)}.${name}`, undefined);
+function resolveSub(parent: ResolvedPath, path: AttrPath): ResolvedPath {
+  // The parser only produces bare names here; a hand-built tree may not.
+  const bare = path.urn === undefined && path.sub === undefined;
+  const sub = bare ? parent.attribute.subByLower?.get(path.attr.toLowerCase()) : undefined;
+  if (!sub) throw unknownAttribute(`${formatPath(parent)}.${printAttrPath(path)}`, undefined);
   return { ...parent, sub };
 }
 

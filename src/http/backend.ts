@@ -8,7 +8,7 @@ import type { Authorizer } from './auth/bearer.ts';
 import type { HandlerResult, Handlers, OperationId } from '../handlers/types.ts';
 import type { RequestContext } from '../resources/context.ts';
 import { ajvErrorToScim } from '../schema/ajv-errors.ts';
-import { createAjv } from '../schema/ajv.ts';
+import { sharedAjv } from '../schema/ajv.ts';
 import type { ResourceTypeDef } from '../schema/attributes.ts';
 import { normalizeResource } from '../schema/normalize.ts';
 import type { SchemaRegistry } from '../schema/registry.ts';
@@ -39,7 +39,7 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
     strict: true,
     coerceTypes: true,
     // OpenAPI 3.1 uses JSON Schema 2020-12; formats on (see src/schema/ajv.ts).
-    customizeAjv: (_ajv: unknown, ajvOpts: { coerceTypes?: unknown }) => createAjv({ coerceTypes: Boolean(ajvOpts.coerceTypes) }) as never,
+    customizeAjv: (_ajv: unknown, ajvOpts: { coerceTypes?: unknown }) => sharedAjv({ coerceTypes: Boolean(ajvOpts.coerceTypes) }) as never,
   });
   // openapi-backend checks definitions against the OpenAPI 3.0 meta-schema, which rejects a 3.1
   // document and leaves a router with no operations. The contract is linted by Redocly in CI instead.

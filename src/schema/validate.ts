@@ -3,7 +3,7 @@
 import type { ValidateFunction } from 'ajv';
 import type { JsonObject } from '../contract/load.ts';
 import { ajvErrorToScim } from './ajv-errors.ts';
-import { createAjv } from './ajv.ts';
+import { sharedAjv } from './ajv.ts';
 import type { ResourceTypeDef } from './attributes.ts';
 import { normalizeResource, type ScimObject } from './normalize.ts';
 
@@ -16,7 +16,7 @@ export type ResourceValidator = (body: unknown) => ValidResource;
 export function compileResourceValidator(contract: JsonObject, rt: ResourceTypeDef): ResourceValidator {
   const schemas = (contract.components as JsonObject).schemas as JsonObject;
   const schema = schemas[`${rt.name}Request`] ?? schemas[rt.name];
-  const validate: ValidateFunction = createAjv().compile(schema as object);
+  const validate: ValidateFunction = sharedAjv().compile(schema as object);
   return (body) => {
     const normalized = normalizeResource(rt, body);
     if (!validate(normalized)) throw ajvErrorToScim(validate.errors);

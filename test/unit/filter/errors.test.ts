@@ -180,3 +180,13 @@ describe('compile-time errors (400 invalidFilter)', () => {
     expect(error.detail).not.toContain('b'.repeat(101));
   });
 });
+
+describe('hand-built trees the parser would not produce', () => {
+  it('rejects nested value paths and qualified paths inside brackets with invalidFilter', () => {
+    const inner = { kind: 'present', path: { attr: 'value' } } as const;
+    const nested = { kind: 'valuePath', path: { attr: 'emails' }, filter: { kind: 'valuePath', path: { attr: 'emails' }, filter: inner } } as const;
+    expect(scimError(() => compileFilter(nested, USER)).detail).toContain('cannot be nested');
+    const qualified = { kind: 'valuePath', path: { attr: 'emails' }, filter: { kind: 'present', path: { attr: 'emails', sub: 'value' } } } as const;
+    expect(scimError(() => compileFilter(qualified, USER)).detail).toContain("Unknown attribute 'emails.emails.value'");
+  });
+});
