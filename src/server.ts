@@ -7,6 +7,7 @@ import { createHandlers } from './handlers/index.ts';
 import { bearerAuthorizer } from './http/auth/bearer.ts';
 import { createBackend, type ScimBackend } from './http/backend.ts';
 import { createScimRouter } from './http/router.ts';
+import { CursorCodec } from './query/cursor.ts';
 import { parseProjection } from './query/projection.ts';
 import type { RequestContext } from './resources/context.ts';
 import { createSerializer } from './resources/serialize.ts';
@@ -32,6 +33,8 @@ export interface ScimServerOptions {
   readonly maxResults?: number;
   /** Page size when a client does not send `count`. Default 100. */
   readonly defaultCount?: number;
+  /** Seconds a cursor stays valid (RFC 9865 cursorTimeout). Default 3600. */
+  readonly cursorTimeout?: number;
   /** Largest request body accepted. Default 1 MB. */
   readonly bodyLimit?: string | number;
   /** Where unexpected (500) errors are reported. Default: console.error. */
@@ -75,9 +78,11 @@ export class ScimServer {
     const store = options.store ? options.store(registry) : new MemoryStore(registry);
     const limits = { maxResults: options.maxResults ?? 1000, defaultCount: options.defaultCount ?? 100 };
     const endpoints = new Map(registry.resourceTypes.map((rt) => [rt.name, rt.endpoint]));
+    const cursorTimeout = options.cursorTimeout ?? 3600;
+    const cursors = new CursorCodec(cursorTimeout);
     const service = (name: string) => {
       const rt = registry.requireResourceType(name);
-      return new ResourceService(rt, store, createSerializer(rt, store, endpoints), limits);
+      return new ResourceService(rt, store, createSerializer(rt, store, endpoints), limits, cursors);
     };
     const services = { users: service('User'), groups: service('Group') };
     const validators = {
@@ -86,7 +91,8 @@ export class ScimServer {
     };
     const tokens = options.tokens ?? [];
     const spc = serviceProviderConfig({
-      maxResults: limits.maxResults,
+      ...limits,
+      cursorTimeout,
       authenticationSchemes: tokens.length > 0 ? [BEARER_SCHEME] : [],
     });
     const handlers = createHandlers({ registry, ...services, serviceProviderConfig: () => spc });

@@ -19,6 +19,15 @@ export interface ServiceProviderConfig {
   changePassword: { supported: boolean };
   sort: { supported: boolean };
   etag: { supported: boolean };
+  /** RFC 9865 §4. */
+  pagination: {
+    cursor: boolean;
+    index: boolean;
+    defaultPaginationMethod: 'index' | 'cursor';
+    defaultPageSize: number;
+    maxPageSize: number;
+    cursorTimeout: number;
+  };
   authenticationSchemes: AuthenticationScheme[];
 }
 
@@ -32,17 +41,27 @@ export const BEARER_SCHEME: AuthenticationScheme = {
 
 export function serviceProviderConfig(options: {
   maxResults: number;
+  defaultCount: number;
+  cursorTimeout: number;
   authenticationSchemes: AuthenticationScheme[];
 }): ServiceProviderConfig {
   return {
     schemas: [SPC_URN],
     patch: { supported: false },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
-    filter: { supported: false, maxResults: options.maxResults },
+    filter: { supported: true, maxResults: options.maxResults },
     // A password can be set with PUT (it is writeOnly and stored hashed).
     changePassword: { supported: true },
-    sort: { supported: false },
+    sort: { supported: true },
     etag: { supported: false },
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: 'index',
+      defaultPageSize: options.defaultCount,
+      maxPageSize: options.maxResults,
+      cursorTimeout: options.cursorTimeout,
+    },
     authenticationSchemes: options.authenticationSchemes,
   };
 }

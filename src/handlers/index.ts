@@ -5,6 +5,7 @@ import type { SchemaRegistry } from '../schema/registry.ts';
 import type { ServiceProviderConfig } from '../service-provider-config.ts';
 import { discoveryHandlers } from './discovery.ts';
 import { resourceHandlers } from './resources.ts';
+import { searchAllHandler } from './search.ts';
 import type { Handlers } from './types.ts';
 
 export interface HandlerDeps {
@@ -38,7 +39,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     patchGroup: notImplemented('PATCH'),
     deleteGroup: groups.delete,
     searchGroups: groups.search,
-    searchAll: notImplemented('Searching at the root'),
+    searchAll: searchAllHandler([deps.users, deps.groups]),
     getMe: notImplemented('/Me'),
     replaceMe: notImplemented('/Me'),
     patchMe: notImplemented('/Me'),

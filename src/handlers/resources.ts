@@ -1,6 +1,5 @@
 // The HTTP side of Users and Groups: read typed input, call the resource service, shape the
 // response (status, Location, ETag). No SCIM rule lives here.
-import { ScimError } from '../errors.ts';
 import { parseProjection } from '../query/projection.ts';
 import type { ResourceService } from '../resources/service.ts';
 import type { ValidResource } from '../schema/validate.ts';
@@ -56,11 +55,7 @@ export function resourceHandlers(service: ResourceService) {
     parseProjection(rt, q.attributes, q.excludedAttributes);
 
   async function list(q: SearchBody | ListQuery, ctx: RequestContext): Promise<HandlerResult> {
-    if (q.filter !== undefined) throw new ScimError(400, 'Filtering is not supported yet', 'invalidFilter');
-    const body = await service.list(
-      { startIndex: q.startIndex, count: q.count, projection: projectionOf(q) },
-      ctx,
-    );
+    const body = await service.list({ ...q, projection: projectionOf(q) }, ctx);
     return { status: 200, body };
   }
 

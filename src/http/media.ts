@@ -6,10 +6,14 @@ import { ScimError } from '../errors.ts';
 export const SCIM_MEDIA_TYPE = 'application/scim+json; charset=utf-8';
 const ACCEPTED = ['application/scim+json', 'application/json'];
 
+/** Whether the request carries body bytes (chunked, or a positive Content-Length). */
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
 /** 415 for a body in any other media type; bodies are only read for the two accepted types. */
 export function requireScimMediaType(req: Request, _res: Response, next: NextFunction): void {
-  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (hasBody && !req.is(ACCEPTED)) {
+  if (hasBody(req) && !req.is(ACCEPTED)) {
     next(new ScimError(415, `Unsupported media type; send ${ACCEPTED.join(' or ')}`));
     return;
   }
@@ -18,7 +22,18 @@ export function requireScimMediaType(req: Request, _res: Response, next: NextFun
 
 /** JSON body parser: objects and arrays only, bounded size. */
 export function jsonBody(limit: string | number) {
-  return express.json({ type: ACCEPTED, limit, strict: true });
+  const parse = express.json({ type: ACCEPTED, limit, strict: true });
+  return (req: Request, res: Response, next: NextFunction): void => {
+    // body-parser turns an empty body sent with `Content-Length: 0` and a JSON type into `{}`, so
+    // an empty POST passed as an empty resource or SearchRequest (200 on /.search) although the
+    // contract requires a body. An empty body is no JSON document: leave req.body undefined so the
+    // contract's `requestBody: required` answers 400 invalidSyntax, whatever the Content-Type.
+    if (!hasBody(req)) {
+      next();
+      return;
+    }
+    parse(req, res, next);
+  };
 }
 
 /** body-parser's errors as SCIM errors: malformed JSON is invalidSyntax, oversize is 413. */

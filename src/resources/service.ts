@@ -4,19 +4,18 @@ import { excerpt, ScimError } from '../errors.ts';
 import type { AttributeDef, ResourceTypeDef } from '../schema/attributes.ts';
 import type { ScimObject } from '../schema/normalize.ts';
 import type { ValidResource } from '../schema/validate.ts';
-import { clampPage, LIST_RESPONSE_URN, type PageRequest } from '../query/paging.ts';
+import type { CursorCodec } from '../query/cursor.ts';
+import { planQuery, type ListParams, type PagingLimits } from '../query/list-request.ts';
+import { LIST_RESPONSE_URN } from '../query/paging.ts';
 import type { Store, StoredResource } from '../store/store.ts';
 import type { ReadOptions, RequestContext, WriteOptions } from './context.ts';
 import { resolveMembers } from './members.ts';
 import { hashPassword } from './password.ts';
 import type { Serializer } from './serialize.ts';
 
-export interface ServiceLimits {
-  readonly defaultCount: number;
-  readonly maxResults: number;
-}
+export interface ServiceLimits extends PagingLimits {}
 
-export interface ListRequest extends PageRequest, ReadOptions {}
+export interface ListRequest extends ListParams, ReadOptions {}
 
 export class ResourceService {
   private readonly membersAttr: AttributeDef | undefined;
@@ -25,9 +24,10 @@ export class ResourceService {
 
   constructor(
     readonly resourceType: ResourceTypeDef,
-    private readonly store: Store,
-    private readonly serializer: Serializer,
-    private readonly limits: ServiceLimits,
+    readonly store: Store,
+    readonly serializer: Serializer,
+    readonly limits: ServiceLimits,
+    private readonly cursors: CursorCodec,
   ) {
     const attrs = resourceType.schema.attributes;
     this.membersAttr = resourceType.schema.byLower.get('members');
@@ -79,15 +79,17 @@ export class ResourceService {
     await this.store.delete(this.type, id, opts.condition);
   }
 
+  /** List or search (RFC 7644 §3.4.2): filter, sort, index or cursor paging, projection. */
   async list(req: ListRequest, ctx: RequestContext) {
-    const page = clampPage(req, this.limits.defaultCount, this.limits.maxResults);
-    const result = await this.store.query(this.type, { offset: page.offset, limit: page.limit });
+    const plan = planQuery(this.resourceType, req, this.limits, this.cursors);
+    const result = await this.store.query(this.type, { filter: plan.filter, sort: plan.sort, page: plan.page });
     const resources = await Promise.all(result.resources.map((r) => this.serializer.toScim(r, ctx, req.projection)));
     return {
       schemas: [LIST_RESPONSE_URN],
       totalResults: result.totalResults,
-      startIndex: page.startIndex,
+      ...(plan.startIndex !== undefined ? { startIndex: plan.startIndex } : {}),
       itemsPerPage: resources.length,
+      ...(result.next && plan.fingerprint ? { nextCursor: this.cursors.encode(plan.fingerprint, result.next) } : {}),
       Resources: resources,
     };
   }

@@ -5,6 +5,10 @@
 // `data`), enforces uniqueness, and keeps group membership as a relation of its own, so that
 // adding or removing one member never copies a member list.
 
+import type { Filter } from '../filter/index.ts';
+import type { CursorPosition } from '../query/cursor.ts';
+import type { SortSpec } from '../query/sort.ts';
+
 export type ResourceData = Readonly<Record<string, unknown>>;
 
 /** One member of a group, as stored. */
@@ -31,17 +35,25 @@ export interface WriteCondition {
   readonly ifMatch?: readonly string[];
 }
 
+/** Index paging: 0-based offset; cursor paging: the keyset position after which to continue. */
+export type PageSpec =
+  | { readonly kind: 'index'; readonly offset: number; readonly limit: number }
+  | { readonly kind: 'cursor'; readonly after?: CursorPosition; readonly limit: number };
+
 export interface StoreQuery {
-  /** A predicate on the resource's SCIM representation; absent means every resource. */
-  readonly filter?: unknown;
-  /** 0-based offset and page size, already clamped by the caller. */
-  readonly offset: number;
-  readonly limit: number;
+  /** A parsed SCIM filter (RFC 7644 §3.4.2.2); absent means every resource. */
+  readonly filter?: Filter;
+  /** Absent: creation order. */
+  readonly sort?: SortSpec;
+  readonly page: PageSpec;
 }
 
 export interface QueryResult {
+  /** Resources matching the filter, over all pages. */
   readonly totalResults: number;
   readonly resources: readonly StoredResource[];
+  /** Cursor paging: the position of the last resource returned, when more follow. */
+  readonly next?: CursorPosition;
 }
 
 /** A change to a group's membership; `replace` swaps the whole list (PUT), else add/remove apply. */

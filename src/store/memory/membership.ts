@@ -16,6 +16,21 @@ export class Membership {
     return g ? [...g] : [];
   }
 
+  /** Groups holding `memberId` directly or through nested groups (cycles are harmless). */
+  transitiveGroupsOf(memberId: string): string[] {
+    const queue = [memberId];
+    const seen = new Set(queue);
+    for (let i = 0; i < queue.length; i++) {
+      for (const g of this.groupsOfMember.get(queue[i]) ?? []) {
+        if (!seen.has(g)) {
+          seen.add(g);
+          queue.push(g);
+        }
+      }
+    }
+    return queue.slice(1);
+  }
+
   apply(groupId: string, change: MembershipChange): void {
     if (change.replace) this.clear(groupId);
     for (const id of change.remove ?? []) this.removeOne(groupId, id);

@@ -1,8 +1,12 @@
 // The embedded default store: everything in process memory, lost on exit.
-// Lookups by id and by unique attribute are O(1); membership changes are O(1) per member.
-import { ScimError } from '../../errors.ts';
-import type { SchemaRegistry } from '../../schema/registry.ts';
+// Lookups by id and by indexed attribute are O(1); membership changes are O(1) per member.
+// Every method runs synchronously inside its promise, so each write is atomic: no reader can
+// observe half of it, and a failed check leaves nothing changed.
 import { randomUUID } from 'node:crypto';
+import { excerpt, ScimError } from '../../errors.ts';
+import type { ResourceTypeDef } from '../../schema/attributes.ts';
+import { resolvePath, splitPath } from '../../schema/paths.ts';
+import type { SchemaRegistry } from '../../schema/registry.ts';
 import type {
   Member,
   MembershipChange,
@@ -15,33 +19,49 @@ import type {
 } from '../store.ts';
 import { nextVersion, versionMatches } from '../versions.ts';
 import { Membership } from './membership.ts';
+import { runQuery } from './query.ts';
+import { Table, type Row } from './table.ts';
 import { UniqueIndex } from './unique-index.ts';
+import { ValueIndex } from './value-index.ts';
 
-class Table {
-  /** Insertion-ordered: iteration is creation order, which is the default stable sort. */
-  readonly rows = new Map<string, StoredResource>();
-  constructor(readonly unique: readonly UniqueIndex[]) {}
+/** Equality indexes beyond id and unique attributes: what identity providers look resources up by. */
+export const DEFAULT_INDEXES: Readonly<Record<string, readonly string[]>> = {
+  User: ['externalId', 'emails.value'],
+  Group: ['displayName', 'externalId'],
+};
+
+export interface MemoryStoreOptions {
+  readonly indexes?: Readonly<Record<string, readonly string[]>>;
 }
 
 export class MemoryStore implements Store {
-  private readonly tables = new Map<string, Table>();
+  private readonly tables = new Map<string, { table: Table; rt: ResourceTypeDef }>();
   private readonly typeById = new Map<string, string>();
   private readonly membership = new Membership();
+  private seq = 0;
 
-  constructor(registry: SchemaRegistry) {
+  constructor(registry: SchemaRegistry, options: MemoryStoreOptions = {}) {
+    const indexes = options.indexes ?? DEFAULT_INDEXES;
     for (const rt of registry.resourceTypes) {
-      // RFC 7643 §2.2 uniqueness "server" or "global": enforce within this server.
+      // RFC 7643 §2.2 uniqueness "server" or "global": enforced within this server.
       const unique = rt.schema.attributes
         .filter((a) => a.uniqueness !== 'none' && !a.multiValued && a.type !== 'complex')
         .map((a) => new UniqueIndex(a.name, a.caseExact));
-      this.tables.set(rt.name, new Table(unique));
+      const valueIndexes = new Map<string, ValueIndex>();
+      for (const text of indexes[rt.name] ?? []) {
+        const path = resolvePath(rt, splitPath(text));
+        if (!path) throw new Error(`Cannot index ${rt.name}.${text}: no such attribute`);
+        const idx = new ValueIndex(path);
+        valueIndexes.set(idx.name, idx);
+      }
+      this.tables.set(rt.name, { table: new Table(rt.name, unique, valueIndexes), rt });
     }
   }
 
   private table(resourceType: string): Table {
     const t = this.tables.get(resourceType);
     if (!t) throw new Error(`Unknown resource type ${resourceType}`);
-    return t;
+    return t.table;
   }
 
   async create(resourceType: string, data: ResourceData, members?: readonly Member[]): Promise<StoredResource> {
@@ -49,16 +69,15 @@ export class MemoryStore implements Store {
     for (const idx of table.unique) idx.check(data[idx.attribute], undefined);
     const id = randomUUID();
     const now = new Date().toISOString();
-    const row: StoredResource = { resourceType, id, data, created: now, lastModified: now, version: nextVersion() };
-    table.rows.set(id, row);
+    const resource: StoredResource = { resourceType, id, data, created: now, lastModified: now, version: nextVersion() };
+    table.insert({ seq: ++this.seq, resource });
     this.typeById.set(id, resourceType);
-    for (const idx of table.unique) idx.set(data[idx.attribute], id);
     if (members) this.membership.apply(id, { replace: members });
-    return row;
+    return resource;
   }
 
   async get(resourceType: string, id: string): Promise<StoredResource | undefined> {
-    return this.table(resourceType).rows.get(id);
+    return this.table(resourceType).rows.get(id)?.resource;
   }
 
   async replace(
@@ -72,43 +91,31 @@ export class MemoryStore implements Store {
     const current = this.current(table, id, condition);
     // Check everything before changing anything: a failed write leaves no trace.
     for (const idx of table.unique) idx.check(data[idx.attribute], id);
-    for (const idx of table.unique) {
-      idx.delete(current.data[idx.attribute], id);
-      idx.set(data[idx.attribute], id);
-    }
-    const row: StoredResource = {
-      ...current,
+    const resource: StoredResource = {
+      ...current.resource,
       data,
       lastModified: new Date().toISOString(),
       version: nextVersion(),
     };
-    table.rows.set(id, row);
+    table.update(current, resource);
     if (membership) this.membership.apply(id, membership);
-    return row;
+    return resource;
   }
 
   async delete(resourceType: string, id: string, condition?: WriteCondition): Promise<void> {
     const table = this.table(resourceType);
     const current = this.current(table, id, condition);
-    for (const idx of table.unique) idx.delete(current.data[idx.attribute], id);
-    table.rows.delete(id);
+    table.remove(current);
     this.typeById.delete(id);
     this.membership.forget(id);
   }
 
   async query(resourceType: string, query: StoreQuery): Promise<QueryResult> {
-    if (query.filter !== undefined) throw new ScimError(400, 'Filtering is not supported yet', 'invalidFilter');
-    const rows = this.table(resourceType).rows;
-    const resources: StoredResource[] = [];
-    if (query.limit > 0 && query.offset < rows.size) {
-      let i = 0;
-      for (const row of rows.values()) {
-        if (i++ < query.offset) continue;
-        resources.push(row);
-        if (resources.length >= query.limit) break;
-      }
-    }
-    return { totalResults: rows.size, resources };
+    const { table, rt } = this.tables.get(resourceType)!;
+    return runQuery(table, rt, query, {
+      members: (id) => this.membership.members(id),
+      groups: (id) => this.membership.transitiveGroupsOf(id).map((value) => ({ value })),
+    });
   }
 
   async count(resourceType: string): Promise<number> {
@@ -129,11 +136,11 @@ export class MemoryStore implements Store {
 
   async close(): Promise<void> {}
 
-  private current(table: Table, id: string, condition: WriteCondition | undefined): StoredResource {
+  private current(table: Table, id: string, condition: WriteCondition | undefined): Row {
     const current = table.rows.get(id);
-    if (!current) throw ScimError.notFound(`Resource ${id} not found`);
-    if (condition?.ifMatch && !versionMatches(current.version, condition.ifMatch)) {
-      throw new ScimError(412, `Version mismatch: the resource is at ${current.version}`);
+    if (!current) throw ScimError.notFound(`${table.resourceType} ${excerpt(id)} not found`);
+    if (condition?.ifMatch && !versionMatches(current.resource.version, condition.ifMatch)) {
+      throw new ScimError(412, `Version mismatch: the resource is at ${current.resource.version}`);
     }
     return current;
   }

@@ -1,0 +1,72 @@
+// One resource type's rows: by id (O(1)), in creation order (an array, so an unfiltered page at
+// any offset is a slice), with its unique and equality indexes kept in step with every write.
+import type { StoredResource } from '../store.ts';
+import type { UniqueIndex } from './unique-index.ts';
+import type { ValueIndex } from './value-index.ts';
+
+export interface Row {
+  /** Creation sequence: the stable default order and the cursor tiebreaker. */
+  readonly seq: number;
+  readonly resource: StoredResource;
+}
+
+export class Table {
+  readonly rows = new Map<string, Row>();
+  private order: string[] = [];
+  private holes = 0;
+
+  constructor(
+    readonly resourceType: string,
+    readonly unique: readonly UniqueIndex[],
+    readonly indexes: ReadonlyMap<string, ValueIndex>,
+  ) {}
+
+  insert(row: Row): void {
+    const { id, data } = row.resource;
+    this.rows.set(id, row);
+    this.order.push(id);
+    for (const idx of this.unique) idx.set(data[idx.attribute], id);
+    for (const idx of this.indexes.values()) idx.add(data, id);
+  }
+
+  update(previous: Row, resource: StoredResource): void {
+    const id = resource.id;
+    for (const idx of this.unique) {
+      idx.delete(previous.resource.data[idx.attribute], id);
+      idx.set(resource.data[idx.attribute], id);
+    }
+    for (const idx of this.indexes.values()) {
+      idx.remove(previous.resource.data, id);
+      idx.add(resource.data, id);
+    }
+    this.rows.set(id, { seq: previous.seq, resource });
+  }
+
+  remove(row: Row): void {
+    const { id, data } = row.resource;
+    for (const idx of this.unique) idx.delete(data[idx.attribute], id);
+    for (const idx of this.indexes.values()) idx.remove(data, id);
+    this.rows.delete(id);
+    this.holes += 1; // the id stays in `order` until the next compaction
+  }
+
+  /** Rows in creation order from `offset`, at most `limit`. */
+  slice(offset: number, limit: number): Row[] {
+    this.compact();
+    return this.order.slice(offset, offset + limit).map((id) => this.rows.get(id)!);
+  }
+
+  /** All rows in creation order. */
+  all(): Row[] {
+    this.compact();
+    return this.order.map((id) => this.rows.get(id)!);
+  }
+
+  // Deletes leave holes; they are removed in one pass before the next ordered read, so a burst
+  // of deletes costs one O(N) pass, not one each.
+  private compact(): void {
+    if (this.holes === 0) return;
+    this.order = this.order.filter((id) => this.rows.has(id));
+    this.holes = 0;
+  }
+}
