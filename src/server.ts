@@ -8,18 +8,19 @@ import { bearerAuthorizer } from './http/auth/bearer.ts';
 import { createBackend, type ScimBackend } from './http/backend.ts';
 import { createScimRouter } from './http/router.ts';
 import { CursorCodec } from './query/cursor.ts';
-import { parseProjection } from './query/projection.ts';
 import type { RequestContext } from './resources/context.ts';
 import { createSerializer } from './resources/serialize.ts';
 import { ResourceService } from './resources/service.ts';
 import { SchemaRegistry } from './schema/registry.ts';
-import { compileResourceValidator, type ResourceValidator } from './schema/validate.ts';
+import { compileResourceValidator } from './schema/validate.ts';
+import { DEFAULT_DIALECTS, STRICT_DIALECTS, type PatchDialects } from './patch/dialects.ts';
 import { BEARER_SCHEME, serviceProviderConfig, type ServiceProviderConfig } from './service-provider-config.ts';
 import { MemoryStore } from './store/memory/memory-store.ts';
 import type { Store } from './store/store.ts';
 
 export type ScimUser = components['schemas']['User'];
 export type ScimGroup = components['schemas']['Group'];
+export type PatchOperationInput = components['schemas']['PatchOp']['Operations'][number];
 export type ScimListResponse<T> = components['schemas']['ListResponse'] & { Resources: T[] };
 
 export interface ScimServerOptions {
@@ -35,6 +36,10 @@ export interface ScimServerOptions {
   readonly defaultCount?: number;
   /** Seconds a cursor stays valid (RFC 9865 cursorTimeout). Default 3600. */
   readonly cursorTimeout?: number;
+  /** Pure RFC 7644 PATCH: turns the identity-provider dialects (rules 2-7) off. */
+  readonly strictPatch?: boolean;
+  /** Turns individual PATCH dialects on or off (see src/patch/dialects.ts). */
+  readonly patchDialects?: Partial<PatchDialects>;
   /** Largest request body accepted. Default 1 MB. */
   readonly bodyLimit?: string | number;
   /** Where unexpected (500) errors are reported. Default: console.error. */
@@ -45,6 +50,8 @@ export interface ResourceApi<T> {
   create(resource: T): Promise<T>;
   get(id: string): Promise<T>;
   replace(id: string, resource: T): Promise<T>;
+  /** Applies PATCH operations (RFC 7644 §3.5.2) atomically. */
+  patch(id: string, operations: readonly PatchOperationInput[]): Promise<T>;
   delete(id: string): Promise<void>;
   list(page?: { startIndex?: number; count?: number }): Promise<ScimListResponse<T>>;
 }
@@ -64,12 +71,11 @@ export class ScimServer {
     readonly router: Router,
     readonly serviceProviderConfig: () => ServiceProviderConfig,
     services: { users: ResourceService; groups: ResourceService },
-    validators: { users: ResourceValidator; groups: ResourceValidator },
     baseUrl: string | undefined,
   ) {
     const ctx: RequestContext = { baseUrl: baseUrl?.replace(/\/+$/, '') ?? LIBRARY_BASE_URL };
-    this.users = resourceApi<ScimUser>(services.users, validators.users, ctx);
-    this.groups = resourceApi<ScimGroup>(services.groups, validators.groups, ctx);
+    this.users = resourceApi<ScimUser>(services.users, ctx);
+    this.groups = resourceApi<ScimGroup>(services.groups, ctx);
   }
 
   static async create(options: ScimServerOptions = {}): Promise<ScimServer> {
@@ -80,15 +86,13 @@ export class ScimServer {
     const endpoints = new Map(registry.resourceTypes.map((rt) => [rt.name, rt.endpoint]));
     const cursorTimeout = options.cursorTimeout ?? 3600;
     const cursors = new CursorCodec(cursorTimeout);
+    const dialects = options.strictPatch ? STRICT_DIALECTS : { ...DEFAULT_DIALECTS, ...options.patchDialects };
     const service = (name: string) => {
       const rt = registry.requireResourceType(name);
-      return new ResourceService(rt, store, createSerializer(rt, store, endpoints), limits, cursors);
+      const validator = compileResourceValidator(contract.dereferenced, rt);
+      return new ResourceService(rt, store, createSerializer(rt, store, endpoints), limits, cursors, validator, dialects);
     };
     const services = { users: service('User'), groups: service('Group') };
-    const validators = {
-      users: compileResourceValidator(contract.dereferenced, registry.requireResourceType('User')),
-      groups: compileResourceValidator(contract.dereferenced, registry.requireResourceType('Group')),
-    };
     const tokens = options.tokens ?? [];
     const spc = serviceProviderConfig({
       ...limits,
@@ -107,7 +111,7 @@ export class ScimServer {
       bodyLimit: options.bodyLimit ?? '1mb',
       logError: options.logError ?? ((err) => console.error(err)),
     });
-    return new ScimServer(registry, store, contract, backend, router, () => spc, services, validators, options.baseUrl);
+    return new ScimServer(registry, store, contract, backend, router, () => spc, services, options.baseUrl);
   }
 
   async close(): Promise<void> {
@@ -115,12 +119,15 @@ export class ScimServer {
   }
 }
 
-function resourceApi<T>(service: ResourceService, validate: ResourceValidator, ctx: RequestContext): ResourceApi<T> {
-  const noProjection = parseProjection(service.resourceType, undefined, undefined);
+function resourceApi<T>(service: ResourceService, ctx: RequestContext): ResourceApi<T> {
   return {
-    create: async (r) => (await service.create(validate(r), ctx, { projection: noProjection })).resource as T,
+    create: async (r) => (await service.create(service.validate(r), ctx)).resource as T,
     get: async (id) => (await service.get(id, ctx)).resource as T,
-    replace: async (id, r) => (await service.replace(id, validate(r), ctx)).resource as T,
+    replace: async (id, r) => (await service.replace(id, service.validate(r), ctx)).resource as T,
+    patch: async (id, operations) => {
+      const stored = await service.patch(id, { Operations: operations as unknown[] });
+      return (await service.output(stored, ctx, {})).resource as T;
+    },
     delete: (id) => service.delete(id),
     list: async (page = {}) => (await service.list(page, ctx)) as unknown as ScimListResponse<T>,
   };

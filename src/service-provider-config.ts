@@ -47,7 +47,7 @@ export function serviceProviderConfig(options: {
 }): ServiceProviderConfig {
   return {
     schemas: [SPC_URN],
-    patch: { supported: false },
+    patch: { supported: true },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: true, maxResults: options.maxResults },
     // A password can be set with PUT (it is writeOnly and stored hashed).

@@ -17,6 +17,7 @@
 // - and/or chains compile to arrays, so evaluation depth follows nesting, not chain length.
 import { ScimError } from '../errors.ts';
 import type { ResourceTypeDef } from '../schema/attributes.ts';
+import type { ResolvedPath } from '../schema/paths.ts';
 import { chainOperands, type CompareFilter, type Filter } from './ast.ts';
 import { comparatorFor, type ComparatorOptions } from './compare.ts';
 import {
@@ -35,6 +36,14 @@ export type CompileOptions = ComparatorOptions;
 /** Compiles `filter` for resources of type `rt`; throws ScimError 400 invalidFilter. */
 export function compileFilter(filter: Filter, rt: ResourceTypeDef, options: CompileOptions = {}): Predicate {
   return compile(filter, { rt }, options);
+}
+
+/**
+ * Compiles the bracketed filter of a value path (`emails[type eq "work"]`) into a test of one
+ * element of the multi-valued attribute `parent`. PATCH paths select the values they act on with it.
+ */
+export function compileElementFilter(filter: Filter, parent: ResolvedPath, options: CompileOptions = {}): Predicate {
+  return compile(filter, { parent }, options);
 }
 
 /** Convenience for one-off checks; compile once with compileFilter when filtering many resources. */

@@ -6,6 +6,9 @@ import type { ValidResource } from '../schema/validate.ts';
 import { notModified, writeCondition } from './preconditions.ts';
 import type { HandlerResult } from './types.ts';
 import type { RequestContext } from '../resources/context.ts';
+import { location } from '../resources/serialize.ts';
+import type { ResourceTypeDef } from '../schema/attributes.ts';
+import type { StoredResource } from '../store/store.ts';
 
 interface ProjectionQuery {
   attributes?: string;
@@ -40,17 +43,14 @@ interface Input<Q = ProjectionQuery, B = unknown> {
 /** The body was normalised and validated against the contract before the handler runs. */
 const validated = (body: unknown) => body as ValidResource;
 
-function withResource(status: number, stored: { version: string }, resource: Record<string, unknown>): HandlerResult {
-  const location = (resource.meta as { location?: string } | undefined)?.location;
-  return {
-    status,
-    body: resource,
-    headers: { ETag: stored.version, ...(location ? { Location: location } : {}) },
-  };
+/** A response carrying one resource: Location and ETag headers whatever the projection left in the body. */
+function withResource(status: number, stored: StoredResource, resource: Record<string, unknown>, ctx: RequestContext, rt: ResourceTypeDef): HandlerResult {
+  return { status, body: resource, headers: { ETag: stored.version, Location: location(ctx, rt, stored.id) } };
 }
 
 export function resourceHandlers(service: ResourceService) {
   const rt = service.resourceType;
+  const hasMembers = rt.schema.byLower.has('members');
   const projectionOf = (q: { attributes?: string | string[]; excludedAttributes?: string | string[] }) =>
     parseProjection(rt, q.attributes, q.excludedAttributes);
 
@@ -65,14 +65,14 @@ export function resourceHandlers(service: ResourceService) {
 
     async create({ query, body, ctx }: Pick<Input, 'query' | 'body' | 'ctx'>): Promise<HandlerResult> {
       const { stored, resource } = await service.create(validated(body), ctx, { projection: projectionOf(query) });
-      return withResource(201, stored, resource);
+      return withResource(201, stored, resource, ctx, rt);
     },
 
     async get({ params, query, headers, ctx }: Input): Promise<HandlerResult> {
       const stored = await service.require(params.id);
       if (notModified(headers['If-None-Match'], stored.version)) return { status: 304, headers: { ETag: stored.version } };
       const { resource } = await service.output(stored, ctx, { projection: projectionOf(query) });
-      return withResource(200, stored, resource);
+      return withResource(200, stored, resource, ctx, rt);
     },
 
     async replace({ params, query, headers, body, ctx }: Input): Promise<HandlerResult> {
@@ -80,7 +80,21 @@ export function resourceHandlers(service: ResourceService) {
         projection: projectionOf(query),
         condition: writeCondition(headers['If-Match']),
       });
-      return withResource(200, stored, resource);
+      return withResource(200, stored, resource, ctx, rt);
+    },
+
+    /**
+     * PATCH: 200 with the resource. For a resource with members (Group), the whole resource would
+     * mean serialising a member list nobody asked for, so without `attributes`/`excludedAttributes`
+     * the answer is 204 with the new ETag (RFC 7644 §3.5.2 allows either).
+     */
+    async patch({ params, query, headers, body, ctx }: Input<ProjectionQuery, { Operations: unknown[] }>): Promise<HandlerResult> {
+      const stored = await service.patch(params.id, body, { condition: writeCondition(headers['If-Match']) });
+      if (hasMembers && query.attributes === undefined && query.excludedAttributes === undefined) {
+        return { status: 204, headers: { ETag: stored.version } };
+      }
+      const { resource } = await service.output(stored, ctx, { projection: projectionOf(query) });
+      return withResource(200, stored, resource, ctx, rt);
     },
 
     async delete({ params, headers }: Pick<Input, 'params' | 'headers'>): Promise<HandlerResult> {

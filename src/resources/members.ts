@@ -18,8 +18,6 @@ export async function resolveMembers(store: Store, input: unknown, groupId?: str
     if (typeof value !== 'string' || value === '') {
       throw new ScimError(400, `Attribute 'members[${i}].value' is required`, 'invalidValue');
     }
-    if (seen.has(value)) continue;
-    seen.add(value);
     if (value === groupId) throw new ScimError(400, `A group cannot be a member of itself`, 'invalidValue');
     const type = await store.typeOf(value);
     if (type !== 'User' && type !== 'Group') {
@@ -28,6 +26,10 @@ export async function resolveMembers(store: Store, input: unknown, groupId?: str
     if (typeof raw.type === 'string' && raw.type.toLowerCase() !== type.toLowerCase()) {
       throw new ScimError(400, `members[${i}].type is "${excerpt(raw.type)}" but ${excerpt(value)} is a ${type}`, 'invalidValue');
     }
+    // Duplicates collapse only after their own checks: a repeated entry with a wrong type used to be
+    // skipped before the type check and so accepted silently.
+    if (seen.has(value)) continue;
+    seen.add(value);
     const display = typeof raw.display === 'string' ? raw.display : await displayOf(store, type, value);
     out.push(display === undefined ? { value, type } : { value, type, display });
   }

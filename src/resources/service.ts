@@ -3,7 +3,12 @@
 import { excerpt, ScimError } from '../errors.ts';
 import type { AttributeDef, ResourceTypeDef } from '../schema/attributes.ts';
 import type { ScimObject } from '../schema/normalize.ts';
-import type { ValidResource } from '../schema/validate.ts';
+import type { ResourceValidator, ValidResource } from '../schema/validate.ts';
+import { isDeepStrictEqual } from 'node:util';
+import { applyPatch, type PatchEnvironment } from '../patch/apply.ts';
+import { DEFAULT_DIALECTS, type PatchDialects } from '../patch/dialects.ts';
+import { readOperations } from '../patch/operations.ts';
+import { compareAndSet } from './compare-and-set.ts';
 import type { CursorCodec } from '../query/cursor.ts';
 import { planQuery, type ListParams, type PagingLimits } from '../query/list-request.ts';
 import { LIST_RESPONSE_URN } from '../query/paging.ts';
@@ -28,6 +33,9 @@ export class ResourceService {
     readonly serializer: Serializer,
     readonly limits: ServiceLimits,
     private readonly cursors: CursorCodec,
+    /** Normalises and validates a resource body against the contract (library calls, PATCH results). */
+    readonly validate: ResourceValidator,
+    private readonly dialects: PatchDialects = DEFAULT_DIALECTS,
   ) {
     const attrs = resourceType.schema.attributes;
     this.membersAttr = resourceType.schema.byLower.get('members');
@@ -58,21 +66,58 @@ export class ResourceService {
 
   /** PUT (RFC 7644 §3.5.1): the body replaces every readWrite attribute; omitted ones are cleared. */
   async replace(id: string, body: ValidResource, ctx: RequestContext, opts: WriteOptions = {}) {
-    const current = await this.require(id);
-    const { data, members } = await this.prepare(body, id);
-    for (const attr of this.immutable) {
-      const before = current.data[attr.name];
-      if (before !== undefined && JSON.stringify(before) !== JSON.stringify(data[attr.name])) {
-        throw new ScimError(400, `Attribute '${attr.name}' is immutable and cannot be changed`, 'mutability');
+    const stored = await compareAndSet(this.store, () => this.require(id), opts.condition, async (current) => {
+      const { data, members } = await this.prepare(body, id);
+      for (const attr of this.immutable) {
+        const before = current.data[attr.name];
+        if (before !== undefined && !isDeepStrictEqual(before, data[attr.name])) {
+          throw new ScimError(400, `Attribute '${attr.name}' is immutable and cannot be changed`, 'mutability');
+        }
       }
-    }
-    // writeOnly values (password) cannot be read back, so a client cannot resend them: keep them.
-    for (const attr of this.writeOnly) {
-      if (data[attr.name] === undefined && current.data[attr.name] !== undefined) data[attr.name] = current.data[attr.name];
-    }
-    const membership = this.membersAttr ? { replace: members ?? [] } : undefined;
-    const stored = await this.store.replace(this.type, id, data, membership, opts.condition);
+      // writeOnly values (password) cannot be read back, so a client cannot resend them: keep them.
+      for (const attr of this.writeOnly) {
+        if (data[attr.name] === undefined && current.data[attr.name] !== undefined) data[attr.name] = current.data[attr.name];
+      }
+      return { data, membership: this.membersAttr ? { replace: members ?? [] } : undefined };
+    });
     return this.output(stored, ctx, opts);
+  }
+
+  /**
+   * PATCH (RFC 7644 §3.5.2): all operations or none; no write (and no new version) when nothing
+   * changes. Returns the stored resource: serialising it (members!) is the caller's choice.
+   */
+  async patch(id: string, body: { Operations: unknown[] }, opts: WriteOptions = {}): Promise<StoredResource> {
+    const operations = readOperations(this.resourceType, body.Operations as never, this.dialects);
+    return compareAndSet(this.store, () => this.require(id), opts.condition, async (current) => {
+      const result = await applyPatch(this.patchEnvironment(current.id), current.data as ScimObject, operations);
+      if (!result.changed) return undefined;
+      const data = result.data;
+      if (typeof data.password === 'string' && data.password !== current.data.password) {
+        data.password = await hashPassword(data.password);
+      }
+      return { data, membership: result.membership };
+    });
+  }
+
+  private patchEnvironment(id: string): PatchEnvironment {
+    return {
+      rt: this.resourceType,
+      dialects: this.dialects,
+      id,
+      validate: (doc) => void this.validate(doc),
+      ...(this.membersAttr
+        ? {
+            members: {
+              source: {
+                isMember: (memberId: string) => this.store.isMember(id, memberId),
+                all: () => this.store.members(id),
+              },
+              resolve: (values: unknown) => resolveMembers(this.store, values, id),
+            },
+          }
+        : {}),
+    };
   }
 
   async delete(id: string, opts: WriteOptions = {}): Promise<void> {

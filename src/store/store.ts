@@ -85,6 +85,8 @@ export interface Store {
   count(resourceType: string): Promise<number>;
   /** The direct members of a group, in the order they were added. */
   members(groupId: string): Promise<readonly Member[]>;
+  /** Whether `memberId` is a direct member of the group; O(1) whatever the group's size. */
+  isMember(groupId: string, memberId: string): Promise<boolean>;
   /** The ids of the groups that list `memberId` directly. */
   groupsOf(memberId: string): Promise<readonly string[]>;
   /** Which resource type holds this id, if any (ids are unique across types). */

@@ -11,6 +11,10 @@ export class Membership {
     return m ? [...m.values()] : [];
   }
 
+  isMember(groupId: string, memberId: string): boolean {
+    return this.membersOf.get(groupId)?.has(memberId) === true;
+  }
+
   groupsOf(memberId: string): string[] {
     const g = this.groupsOfMember.get(memberId);
     return g ? [...g] : [];

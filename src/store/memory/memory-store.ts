@@ -126,6 +126,10 @@ export class MemoryStore implements Store {
     return this.membership.members(groupId);
   }
 
+  async isMember(groupId: string, memberId: string): Promise<boolean> {
+    return this.membership.isMember(groupId, memberId);
+  }
+
   async groupsOf(memberId: string): Promise<readonly string[]> {
     return this.membership.groupsOf(memberId);
   }
