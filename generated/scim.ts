@@ -992,6 +992,8 @@ export interface components {
          * @example members
          */
         excludedAttributes: string;
+        /** @description Not supported on discovery endpoints: a request with a filter is answered 403 so that a client cannot assume the filter was applied (RFC 7644 §4). */
+        discoveryFilter: string;
         /** @description Apply the change only if the resource's current ETag is listed (RFC 7644 §3.14). */
         ifMatch: string;
         /** @description Answer 304 if the resource's current ETag is listed (RFC 7644 §3.14). */
@@ -1794,7 +1796,10 @@ export interface operations {
     };
     getServiceProviderConfig: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Not supported on discovery endpoints: a request with a filter is answered 403 so that a client cannot assume the filter was applied (RFC 7644 §4). */
+                filter?: components["parameters"]["discoveryFilter"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1811,12 +1816,16 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Error"];
         };
     };
     listResourceTypes: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Not supported on discovery endpoints: a request with a filter is answered 403 so that a client cannot assume the filter was applied (RFC 7644 §4). */
+                filter?: components["parameters"]["discoveryFilter"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1834,12 +1843,16 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Error"];
         };
     };
     getResourceType: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Not supported on discovery endpoints: a request with a filter is answered 403 so that a client cannot assume the filter was applied (RFC 7644 §4). */
+                filter?: components["parameters"]["discoveryFilter"];
+            };
             header?: never;
             path: {
                 /** @description The resource's id (or, for /Schemas, the schema URN; for /ResourceTypes, its name). */
@@ -1859,13 +1872,17 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
     };
     listSchemas: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Not supported on discovery endpoints: a request with a filter is answered 403 so that a client cannot assume the filter was applied (RFC 7644 §4). */
+                filter?: components["parameters"]["discoveryFilter"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1883,12 +1900,16 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Error"];
         };
     };
     getSchema: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Not supported on discovery endpoints: a request with a filter is answered 403 so that a client cannot assume the filter was applied (RFC 7644 §4). */
+                filter?: components["parameters"]["discoveryFilter"];
+            };
             header?: never;
             path: {
                 /** @description The resource's id (or, for /Schemas, the schema URN; for /ResourceTypes, its name). */
@@ -1908,6 +1929,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };

@@ -52,6 +52,7 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
 
   const bodyKinds = new Map<string, BodyKind>();
   const headerParams = new Map<string, string[]>();
+  const queryParams = new Map<string, Set<string>>();
   for (const op of operations) {
     const schema = (op.requestBody as { content?: Record<string, { schema?: JsonObject }> } | undefined)?.content?.[
       'application/scim+json'
@@ -61,12 +62,20 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
       .filter((p: object) => 'in' in p && p.in === 'header')
       .map((p: object) => (p as { name: string }).name);
     headerParams.set(op.operationId!, headers);
+    const query = (op.parameters ?? []).filter((p: object) => 'in' in p && p.in === 'query');
+    queryParams.set(op.operationId!, new Set(query.map((p: object) => (p as { name: string }).name)));
   }
 
   type Args = [BackendRequest, RequestContext];
   api.register({
     postRoutingHandler: (c: Context, req: BackendRequest) => {
-      const kind = c.operation && bodyKinds.get(c.operation.operationId!);
+      if (!c.operation) return;
+      // Query parameters the contract does not declare for the operation are ignored, not rejected.
+      const declared = queryParams.get(c.operation.operationId!);
+      if (declared && req.query && typeof req.query === 'object') {
+        for (const name of Object.keys(req.query)) if (!declared.has(name)) delete (req.query as Record<string, unknown>)[name];
+      }
+      const kind = bodyKinds.get(c.operation.operationId!);
       if (!kind || req.body === undefined) return;
       req.body = kind.kind === 'resource' ? normalizeResource(kind.rt, req.body) : canonicalizeMessage(kind.schema, req.body);
     },
@@ -91,8 +100,16 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
     notFound: () => {
       throw new ScimError(404, 'No such endpoint');
     },
-    methodNotAllowed: () => {
-      throw new ScimError(405, 'Method not allowed on this endpoint');
+    methodNotAllowed: (_c: Context, req: BackendRequest) => {
+      // RFC 9110 §15.5.6: a 405 lists the methods the resource does support.
+      const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((method) => {
+        try {
+          return Boolean(api.router.matchOperation({ method, path: req.path, headers: {} }, true));
+        } catch {
+          return false;
+        }
+      });
+      throw new ScimError(405, 'Method not allowed on this endpoint', undefined, { Allow: allowed.join(', ') });
     },
     unauthorizedHandler: () => {
       // RFC 6750 §3: a 401 names the scheme the client should use.

@@ -22,7 +22,8 @@ export function createScimRouter(backend: ScimBackend, options: RouterOptions): 
     const ctx: RequestContext = { baseUrl: fixedBase ?? `${req.protocol}://${req.get('host')}${req.baseUrl}` };
     try {
       const result = await backend.handle(
-        { method: req.method, path: req.path, query: req.query as never, headers: req.headers as never, body: req.body },
+        // HEAD is GET without the body (RFC 9110 §9.3.2); Node drops the body itself.
+        { method: req.method === 'HEAD' ? 'GET' : req.method, path: req.path, query: req.query as never, headers: req.headers as never, body: req.body },
         ctx,
       );
       send(res, result);

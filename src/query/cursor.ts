@@ -18,7 +18,7 @@ interface Payload {
   k?: string | number;
   /** its creation sequence */
   s: number;
-  /** issued at, seconds */
+  /** issued at, milliseconds */
   t: number;
 }
 
@@ -34,7 +34,7 @@ export class CursorCodec {
   }
 
   encode(fingerprint: string, position: CursorPosition): string {
-    const payload: Payload = { q: fingerprint, s: position.seq, t: Math.floor(Date.now() / 1000) };
+    const payload: Payload = { q: fingerprint, s: position.seq, t: Date.now() };
     if (position.key !== undefined) payload.k = position.key;
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${body}.${this.sign(body)}`;
@@ -50,7 +50,8 @@ export class CursorCodec {
     if (payload.q !== fingerprint) {
       throw new ScimError(400, 'The cursor belongs to a different query', 'invalidCursor');
     }
-    if (Date.now() / 1000 - payload.t > this.timeoutSeconds) {
+    // RFC 9865: cursorTimeout is the minimum time a cursor stays valid.
+    if (Date.now() - payload.t > this.timeoutSeconds * 1000) {
       throw new ScimError(400, 'The cursor has expired', 'expiredCursor');
     }
     return { key: payload.k, seq: payload.s };

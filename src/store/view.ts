@@ -6,13 +6,16 @@ import type { StoredResource, Member } from './store.ts';
 export type View = Record<string, unknown>;
 
 export interface Derived {
+  /** The schema URNs the resource carries (core plus each extension present). */
+  schemas?: (data: StoredResource['data']) => string[];
   members?: (id: string) => readonly Member[];
-  groups?: (id: string) => readonly { value: string }[];
+  groups?: (id: string) => readonly { value: string; display?: string; type: 'direct' | 'indirect' }[];
 }
 
 export function viewOf(resource: StoredResource, derived: Derived): View {
   const view: View = {
     ...resource.data,
+    ...(derived.schemas ? { schemas: derived.schemas(resource.data) } : {}),
     id: resource.id,
     meta: {
       resourceType: resource.resourceType,

@@ -113,8 +113,23 @@ export class MemoryStore implements Store {
   async query(resourceType: string, query: StoreQuery): Promise<QueryResult> {
     const { table, rt } = this.tables.get(resourceType)!;
     return runQuery(table, rt, query, {
+      schemas: (data) => [rt.schema.id, ...rt.extensions.filter((e) => data[e.schema.id] !== undefined).map((e) => e.schema.id)],
       members: (id) => this.membership.members(id),
-      groups: (id) => this.membership.transitiveGroupsOf(id).map((value) => ({ value })),
+      groups: (id) => this.derivedGroups(id),
+    });
+  }
+
+  /** User.groups as GET shows it (value, display, direct/indirect), for filters on `groups`. */
+  private derivedGroups(id: string) {
+    const direct = new Set(this.membership.groupsOf(id));
+    const groups = this.table('Group');
+    return this.membership.transitiveGroupsOf(id).map((value) => {
+      const display = groups.rows.get(value)?.resource.data.displayName;
+      return {
+        value,
+        type: direct.has(value) ? ('direct' as const) : ('indirect' as const),
+        ...(typeof display === 'string' ? { display } : {}),
+      };
     });
   }
 

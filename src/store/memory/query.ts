@@ -26,6 +26,7 @@ export function runQuery(table: Table, rt: ResourceTypeDef, query: StoreQuery, d
     const predicate = compileFilter(filter, rt);
     const needs = attributesIn(filter);
     const viewDerived: Derived = {
+      ...(needs.has('schemas') ? { schemas: derived.schemas } : {}),
       ...(needs.has('members') ? { members: derived.members } : {}),
       ...(needs.has('groups') ? { groups: derived.groups } : {}),
     };
