@@ -36,6 +36,10 @@ export interface ScimServerOptions {
   readonly defaultCount?: number;
   /** Seconds a cursor stays valid (RFC 9865 cursorTimeout). Default 3600. */
   readonly cursorTimeout?: number;
+  /** Most operations one /Bulk request may carry (advertised as bulk.maxOperations). Default 1000. */
+  readonly bulkMaxOperations?: number;
+  /** Largest /Bulk body in bytes (bulk.maxPayloadSize). Default 4 MiB. */
+  readonly bulkMaxPayloadSize?: number;
   /** Pure RFC 7644 PATCH: turns the identity-provider dialects (rules 2-7) off. */
   readonly strictPatch?: boolean;
   /** Turns individual PATCH dialects on or off (see src/patch/dialects.ts). */
@@ -94,12 +98,14 @@ export class ScimServer {
     };
     const services = { users: service('User'), groups: service('Group') };
     const tokens = options.tokens ?? [];
+    const bulk = { maxOperations: options.bulkMaxOperations ?? 1000, maxPayloadSize: options.bulkMaxPayloadSize ?? 4 * 1024 * 1024 };
     const spc = serviceProviderConfig({
       ...limits,
       cursorTimeout,
+      bulk,
       authenticationSchemes: tokens.length > 0 ? [BEARER_SCHEME] : [],
     });
-    const handlers = createHandlers({ registry, ...services, serviceProviderConfig: () => spc });
+    const handlers = createHandlers({ registry, ...services, serviceProviderConfig: () => spc, bulk });
     const backend = await createBackend({
       contract: contract.dereferenced,
       registry,
@@ -109,6 +115,7 @@ export class ScimServer {
     const router = createScimRouter(backend, {
       baseUrl: options.baseUrl,
       bodyLimit: options.bodyLimit ?? '1mb',
+      bulkBodyLimit: bulk.maxPayloadSize,
       logError: options.logError ?? ((err) => console.error(err)),
     });
     return new ScimServer(registry, store, contract, backend, router, () => spc, services, options.baseUrl);

@@ -43,12 +43,13 @@ export function serviceProviderConfig(options: {
   maxResults: number;
   defaultCount: number;
   cursorTimeout: number;
+  bulk: { maxOperations: number; maxPayloadSize: number };
   authenticationSchemes: AuthenticationScheme[];
 }): ServiceProviderConfig {
   return {
     schemas: [SPC_URN],
     patch: { supported: true },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    bulk: { supported: true, ...options.bulk },
     filter: { supported: true, maxResults: options.maxResults },
     // A password can be set with PUT (it is writeOnly and stored hashed).
     changePassword: { supported: true },

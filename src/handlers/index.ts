@@ -3,6 +3,7 @@ import { ScimError } from '../errors.ts';
 import type { ResourceService } from '../resources/service.ts';
 import type { SchemaRegistry } from '../schema/registry.ts';
 import type { ServiceProviderConfig } from '../service-provider-config.ts';
+import { runBulk, type BulkLimits, type BulkRequestInput } from '../bulk/execute.ts';
 import { discoveryHandlers } from './discovery.ts';
 import { resourceHandlers } from './resources.ts';
 import { searchAllHandler } from './search.ts';
@@ -13,6 +14,7 @@ export interface HandlerDeps {
   readonly users: ResourceService;
   readonly groups: ResourceService;
   readonly serviceProviderConfig: () => ServiceProviderConfig;
+  readonly bulk: BulkLimits;
 }
 
 /** Operations the contract declares that this version does not implement yet (RFC 7644 §3.12: 501). */
@@ -44,7 +46,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     replaceMe: notImplemented('/Me'),
     patchMe: notImplemented('/Me'),
     deleteMe: notImplemented('/Me'),
-    bulk: notImplemented('Bulk'),
+    bulk: async ({ body, ctx }) => ({ status: 200, body: await runBulk(body as BulkRequestInput, [deps.users, deps.groups], deps.bulk, ctx) }),
     ...discovery,
   };
 }

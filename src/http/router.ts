@@ -10,6 +10,8 @@ export interface RouterOptions {
   /** Absolute public URL of the SCIM base (for servers behind a proxy); else taken from the request. */
   readonly baseUrl?: string;
   readonly bodyLimit: string | number;
+  /** /Bulk carries many resources: its own limit (RFC 7644 §3.7.4 maxPayloadSize). */
+  readonly bulkBodyLimit: number;
   readonly logError: (err: unknown) => void;
 }
 
@@ -17,7 +19,10 @@ export function createScimRouter(backend: ScimBackend, options: RouterOptions): 
   const router = express.Router();
   const fixedBase = options.baseUrl?.replace(/\/+$/, '');
 
-  router.use(requireScimMediaType, jsonBody(options.bodyLimit));
+  router.use(requireScimMediaType);
+  // body-parser skips a body that is already parsed, so /Bulk's larger limit applies there only.
+  router.post('/Bulk', jsonBody(options.bulkBodyLimit));
+  router.use(jsonBody(options.bodyLimit));
   router.use(async (req: Request, res: Response) => {
     const ctx: RequestContext = { baseUrl: fixedBase ?? `${req.protocol}://${req.get('host')}${req.baseUrl}` };
     try {

@@ -51,8 +51,10 @@ export async function applyPatch(env: PatchEnvironment, data: ScimObject, operat
   }
   primaries.enforce(doc);
   pruneEmpty(doc, env.rt);
-  const changed = !isDeepStrictEqual(doc, data) || (delta?.changed ?? false);
-  return { data: doc, changed, ...(delta?.changed ? { membership: delta.toChange() } : {}) };
+  // Fix: membership counts as changed only when the member list really changes (see hasEffect).
+  const membersChanged = delta?.changed ? await delta.hasEffect() : false;
+  const changed = !isDeepStrictEqual(doc, data) || membersChanged;
+  return { data: doc, changed, ...(membersChanged ? { membership: delta!.toChange() } : {}) };
 }
 
 async function applyOperation(
@@ -170,7 +172,7 @@ function setAt(env: PatchEnvironment, doc: ScimObject, primaries: PrimaryTracker
       const seed = seedFromFilter(attribute, target.filter!, dialects);
       const element = target.sub
         ? { ...seed, [target.sub.name]: coerceValue(target.sub, op.value, dialects) }
-        : { ...seed, ...objectValue(single, op.value, dialects) };
+        : { ...seed, ...elementValue(single, op.value, dialects) };
       values.push(element);
       holder[name] = values;
       primaries.track(target.path, element);
@@ -183,7 +185,7 @@ function setAt(env: PatchEnvironment, doc: ScimObject, primaries: PrimaryTracker
         if (v === undefined) delete el[target.sub.name];
         else el[target.sub.name] = v;
       } else {
-        const v = objectValue(single, op.value, dialects);
+        const v = elementValue(single, op.value, dialects);
         if (op.op === 'replace') for (const k of Object.keys(el)) delete el[k];
         Object.assign(el, v);
       }
@@ -214,15 +216,23 @@ function setAt(env: PatchEnvironment, doc: ScimObject, primaries: PrimaryTracker
   }
   if (attribute.multiValued) {
     const items = v as unknown[];
+    let kept = items;
     if (op.op === 'replace') {
       holder[name] = items;
     } else {
       const values = Array.isArray(holder[name]) ? (holder[name] as unknown[]) : [];
       // RFC 7644 §3.5.2.1: a value already present is not added twice.
-      for (const item of items) if (!values.some((e) => isDeepStrictEqual(e, item))) values.push(item);
+      // Fix: the primary rule must track the value that is in the list (the existing one when the
+      // item is a duplicate); tracking the dropped copy made enforce() clear `primary` on the very
+      // value the client re-sent, so re-adding an identical primary email changed the resource.
+      kept = items.map((item) => {
+        const same = values.find((e) => isDeepStrictEqual(e, item));
+        if (same === undefined) values.push(item);
+        return same ?? item;
+      });
       holder[name] = values;
     }
-    for (const item of items) primaries.track(target.path, item);
+    for (const item of kept) primaries.track(target.path, item);
   } else if (attribute.type === 'complex') {
     // Add and replace on a complex attribute both merge sub-attributes (RFC 7644 §3.5.2.1, §3.5.2.3).
     const existing = isPlainObject(holder[name]) ? (holder[name] as ScimObject) : {};
@@ -240,6 +250,16 @@ function objectValue(def: AttributeDef, value: unknown, dialects: PatchDialects)
   const v = isPlainObject(value) && def.subByLower ? coerceValue(def, value, dialects) : value;
   if (!isPlainObject(v)) throw invalidValue(`${def.name} needs an object of sub-attributes`);
   return v;
+}
+
+/**
+ * The value for `attr[filter]`: one complex value. Fix: a one-element array is that value. The
+ * contract's own patchUser example (openapi/scim.yaml, `replace emails[type eq "work" and value ew
+ * "example.com"]` with `value: [{...}]`) sends this shape and was answered 400 invalidValue.
+ */
+function elementValue(def: AttributeDef, value: unknown, dialects: PatchDialects): ScimObject {
+  const one = Array.isArray(value) && value.length === 1 && isPlainObject(value[0]) ? value[0] : value;
+  return objectValue(def, one, dialects);
 }
 
 /** Rule 5: the sub-attributes a value path's `eq` terms name become the new value's. */

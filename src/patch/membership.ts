@@ -2,7 +2,8 @@
 // `add members`, `remove members[value eq "id"]` (and `or` chains of those), Entra's
 // `remove members` with a value list (rule 3), and `remove members` / `replace members` (all).
 // Each step asks the store whether one id is a member (O(1)); the result is a delta the store
-// applies in one write. Only an unusual filter (members[type eq "Group"]) reads the list.
+// applies in one write. Only an unusual filter (members[type eq "Group"]) reads the list, and a
+// clear (remove/replace all) reads it once to tell whether anything changed (see hasEffect).
 import { chainOperands, type Filter } from '../filter/index.ts';
 import type { Member, MembershipChange } from '../store/store.ts';
 
@@ -57,10 +58,30 @@ export class MembershipDelta {
     return this.cleared || this.added.size > 0 || this.removed.size > 0;
   }
 
+  /**
+   * Whether the delta changes the member list at all (`changed` only says it recorded steps).
+   * Fix: `remove members` on an empty group, `replace members` with the current list, or removing
+   * then re-adding one id bumped meta.version though nothing changed. Only a clear reads the list
+   * (and a clear rewrites the whole list anyway); otherwise one O(1) check per recorded id.
+   */
+  async hasEffect(): Promise<boolean> {
+    if (this.cleared) {
+      const before = await this.source.all();
+      return before.length !== this.added.size || before.some((m) => !sameMember(m, this.added.get(m.value)));
+    }
+    for (const id of this.removed) if (await this.source.isMember(id)) return true;
+    for (const id of this.added.keys()) if (!(await this.source.isMember(id))) return true;
+    return false;
+  }
+
   toChange(): MembershipChange {
     if (this.cleared) return { replace: [...this.added.values()] };
     return { remove: [...this.removed], add: [...this.added.values()] };
   }
+}
+
+function sameMember(a: Member, b: Member | undefined): boolean {
+  return b !== undefined && a.value === b.value && a.type === b.type && a.display === b.display;
 }
 
 /** The ids a filter selects when it is `value eq "a"` or `value eq "a" or value eq "b" ...`. */
