@@ -4,7 +4,7 @@ import type { Router } from 'express';
 import type { components } from '../generated/scim.ts';
 import { loadContract, type Contract } from './contract/load.ts';
 import { createHandlers } from './handlers/index.ts';
-import { bearerAuthorizer } from './http/auth/bearer.ts';
+import { bearerAuthorizer, type TokenConfig } from './http/auth/bearer.ts';
 import { createBackend, type ScimBackend } from './http/backend.ts';
 import { createScimRouter } from './http/router.ts';
 import { CursorCodec } from './query/cursor.ts';
@@ -28,8 +28,11 @@ export interface ScimServerOptions {
   readonly store?: (registry: SchemaRegistry) => Store;
   /** Absolute public URL of the SCIM base, e.g. https://scim.example.com/scim/v2 (behind a proxy). */
   readonly baseUrl?: string;
-  /** Accepted bearer tokens. None: requests are not authenticated (bind to loopback only). */
-  readonly tokens?: readonly string[];
+  /**
+   * Accepted bearer tokens; an entry `{token, userId}` also maps the caller to a User for /Me.
+   * None: requests are not authenticated (bind to loopback only).
+   */
+  readonly tokens?: readonly (string | TokenConfig)[];
   /** Largest page a list or search returns (advertised as filter.maxResults). Default 1000. */
   readonly maxResults?: number;
   /** Page size when a client does not send `count`. Default 100. */

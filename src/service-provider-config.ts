@@ -54,7 +54,7 @@ export function serviceProviderConfig(options: {
     // A password can be set with PUT (it is writeOnly and stored hashed).
     changePassword: { supported: true },
     sort: { supported: true },
-    etag: { supported: false },
+    etag: { supported: true },
     pagination: {
       cursor: true,
       index: true,

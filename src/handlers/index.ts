@@ -1,10 +1,10 @@
 // The handler table: one entry per operationId of the contract (checked by the `Handlers` type).
-import { ScimError } from '../errors.ts';
 import type { ResourceService } from '../resources/service.ts';
 import type { SchemaRegistry } from '../schema/registry.ts';
 import type { ServiceProviderConfig } from '../service-provider-config.ts';
 import { runBulk, type BulkLimits, type BulkRequestInput } from '../bulk/execute.ts';
 import { discoveryHandlers } from './discovery.ts';
+import { meHandlers } from './me.ts';
 import { resourceHandlers } from './resources.ts';
 import { searchAllHandler } from './search.ts';
 import type { Handlers } from './types.ts';
@@ -16,11 +16,6 @@ export interface HandlerDeps {
   readonly serviceProviderConfig: () => ServiceProviderConfig;
   readonly bulk: BulkLimits;
 }
-
-/** Operations the contract declares that this version does not implement yet (RFC 7644 §3.12: 501). */
-const notImplemented = (what: string) => async () => {
-  throw new ScimError(501, `${what} is not implemented by this server yet`);
-};
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const users = resourceHandlers(deps.users);
@@ -42,10 +37,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     deleteGroup: groups.delete,
     searchGroups: groups.search,
     searchAll: searchAllHandler([deps.users, deps.groups]),
-    getMe: notImplemented('/Me'),
-    replaceMe: notImplemented('/Me'),
-    patchMe: notImplemented('/Me'),
-    deleteMe: notImplemented('/Me'),
+    ...meHandlers(users),
     bulk: async ({ body, ctx }) => ({ status: 200, body: await runBulk(body as BulkRequestInput, [deps.users, deps.groups], deps.bulk, ctx) }),
     ...discovery,
   };

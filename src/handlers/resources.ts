@@ -97,7 +97,7 @@ export function resourceHandlers(service: ResourceService) {
       return withResource(200, stored, resource, ctx, rt);
     },
 
-    async delete({ params, headers }: Pick<Input, 'params' | 'headers'>): Promise<HandlerResult> {
+    async delete({ params, headers }: Pick<Input, 'params' | 'headers' | 'ctx'>): Promise<HandlerResult> {
       await service.delete(params.id, { condition: writeCondition(headers['If-Match']) });
       return { status: 204 };
     },

@@ -4,7 +4,7 @@
 import { OpenAPIBackend, type Context, type Document, type Request as BackendRequest } from 'openapi-backend';
 import type { Json, JsonObject } from '../contract/load.ts';
 import { ScimError } from '../errors.ts';
-import type { Authorizer } from './auth/bearer.ts';
+import type { Authorizer, Identity } from './auth/bearer.ts';
 import type { HandlerResult, Handlers, OperationId } from '../handlers/types.ts';
 import type { RequestContext } from '../resources/context.ts';
 import { ajvErrorToScim } from '../schema/ajv-errors.ts';
@@ -128,12 +128,13 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
         const v = c.request.headers[name.toLowerCase()];
         headers[name] = Array.isArray(v) ? v.join(', ') : v;
       }
+      const identity = c.security?.bearerAuth as Identity | undefined;
       return (handler as (input: unknown) => Promise<HandlerResult>)({
         params: c.request.params,
         query: c.request.query,
         headers,
         body: req.body,
-        ctx,
+        ctx: identity?.userId ? { ...ctx, userId: identity.userId } : ctx,
       });
     });
   }

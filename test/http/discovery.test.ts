@@ -122,11 +122,7 @@ describe('Discovery', () => {
       expect(spc.sort.supported).toBe(works);
     });
 
-    // BUG (src/service-provider-config.ts:56): the server sends an ETag on every resource and honours
-    // If-None-Match (304) and If-Match (412), yet advertises `etag: { supported: false }`. RFC 7643 §5:
-    // the flag says whether the service provider supports ETag resource versions. Not in the files this
-    // work may change, so the test asserts the correct behaviour and is expected to fail until fixed.
-    it.fails('etag.supported matches whether ETags and preconditions work', async () => {
+    it('etag.supported matches whether ETags and preconditions work', async () => {
       const spc = (await client.get('/ServiceProviderConfig')).body;
       const created = await client.post('/Users', { schemas: [USER_URN], userName: `etag-${randomUUID()}` });
       const etag = created.headers.get('etag');

@@ -343,38 +343,6 @@ describe('Protocol', () => {
       expect(({} as any).polluted).toBeUndefined();
     });
   });
-
-  describe('operations declared but not implemented yet -> 501 SCIM error', () => {
-    const patchOp = {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-      Operations: [{ op: 'replace', path: 'displayName', value: 'x' }],
-    };
-
-    // PATCH /Users/{id} and /Groups/{id} were on this list; PATCH is being implemented concurrently
-    // (src/handlers/index.ts now routes patchUser/patchGroup to the resource handlers), so they are
-    // no longer expected to answer 501. /ServiceProviderConfig's patch flag is checked against
-    // PATCH's real behaviour in discovery.test.ts.
-
-    it('/Bulk', async () => {
-      const before = await userCount(client);
-      const res = await client.post('/Bulk', {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
-        Operations: [{ method: 'POST', path: '/Users', bulkId: 'q', data: { schemas: [USER_URN], userName: unique('bulk') } }],
-      });
-      expectScimError(res, 501);
-      expect(await userCount(client)).toBe(before);
-    });
-
-    it('/Me (every method)', async () => {
-      expectScimError(await client.get('/Me'), 501);
-      expectScimError(await client.put('/Me', { schemas: [USER_URN], userName: unique('me') }), 501);
-      expectScimError(await client.patch('/Me', patchOp), 501);
-      expectScimError(await client.delete('/Me'), 501);
-    });
-
-    // POST /.search was on this list; it is implemented since commit 1b022de (root .search), so it
-    // is no longer expected to answer 501.
-  });
 });
 
 describe('Protocol with bearer tokens', () => {
