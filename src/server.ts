@@ -4,7 +4,10 @@ import type { Router } from 'express';
 import type { components } from '../generated/scim.ts';
 import { loadContract, type Contract } from './contract/load.ts';
 import { createHandlers } from './handlers/index.ts';
-import { bearerAuthorizer, type TokenConfig } from './http/auth/bearer.ts';
+import { bearerAuthorizer } from './http/auth/bearer.ts';
+import type { ScimServerOptions } from './options.ts';
+
+export type { ScimServerOptions } from './options.ts';
 import { createBackend, type ScimBackend } from './http/backend.ts';
 import { createScimRouter } from './http/router.ts';
 import { CursorCodec } from './query/cursor.ts';
@@ -23,35 +26,6 @@ export type ScimGroup = components['schemas']['Group'];
 export type PatchOperationInput = components['schemas']['PatchOp']['Operations'][number];
 export type ScimListResponse<T> = components['schemas']['ListResponse'] & { Resources: T[] };
 
-export interface ScimServerOptions {
-  /** Storage backend; the in-memory store when omitted. */
-  readonly store?: (registry: SchemaRegistry) => Store;
-  /** Absolute public URL of the SCIM base, e.g. https://scim.example.com/scim/v2 (behind a proxy). */
-  readonly baseUrl?: string;
-  /**
-   * Accepted bearer tokens; an entry `{token, userId}` also maps the caller to a User for /Me.
-   * None: requests are not authenticated (bind to loopback only).
-   */
-  readonly tokens?: readonly (string | TokenConfig)[];
-  /** Largest page a list or search returns (advertised as filter.maxResults). Default 1000. */
-  readonly maxResults?: number;
-  /** Page size when a client does not send `count`. Default 100. */
-  readonly defaultCount?: number;
-  /** Seconds a cursor stays valid (RFC 9865 cursorTimeout). Default 3600. */
-  readonly cursorTimeout?: number;
-  /** Most operations one /Bulk request may carry (advertised as bulk.maxOperations). Default 1000. */
-  readonly bulkMaxOperations?: number;
-  /** Largest /Bulk body in bytes (bulk.maxPayloadSize). Default 4 MiB. */
-  readonly bulkMaxPayloadSize?: number;
-  /** Pure RFC 7644 PATCH: turns the identity-provider dialects (rules 2-7) off. */
-  readonly strictPatch?: boolean;
-  /** Turns individual PATCH dialects on or off (see src/patch/dialects.ts). */
-  readonly patchDialects?: Partial<PatchDialects>;
-  /** Largest request body accepted. Default 1 MB. */
-  readonly bodyLimit?: string | number;
-  /** Where unexpected (500) errors are reported. Default: console.error. */
-  readonly logError?: (err: unknown) => void;
-}
 
 export interface ResourceApi<T> {
   create(resource: T): Promise<T>;

@@ -113,8 +113,8 @@ async function runOne(
       return { status: '200', location: location(ctx, rt, stored.id), version: stored.version };
     }
     case 'PATCH': {
-      const operations = (data as { Operations?: unknown } | undefined)?.Operations ?? (data as { operations?: unknown } | undefined)?.operations;
-      if (!Array.isArray(operations) || operations.length === 0) {
+      const operations = patchOperations(data);
+      if (!operations || operations.length === 0) {
         throw new ScimError(400, 'PATCH data must be a PatchOp with Operations', 'invalidSyntax');
       }
       const stored = await service.patch(id!, { Operations: operations }, { condition });
@@ -124,6 +124,28 @@ async function runOne(
       await service.delete(id!, { condition });
       return { status: '204', location: location(ctx, rt, id!) };
   }
+}
+
+// Fix: bulk `data` is free-form in the contract, so a PATCH's PatchOp missed the case-insensitive
+// key renaming a single PATCH body gets (src/http/message-keys.ts): `{Op, Path, Value}` or
+// `OPERATIONS` worked on PATCH /Users/{id} but failed with 400 in /Bulk. Rename the PatchOp keys
+// here the same way (undeclared keys dropped, as there).
+const PATCH_OPERATION_KEYS = new Map(['op', 'path', 'value'].map((k) => [k, k]));
+
+function patchOperations(data: unknown): unknown[] | undefined {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const key = Object.keys(data).find((k) => k.toLowerCase() === 'operations');
+  const operations = key === undefined ? undefined : (data as Record<string, unknown>)[key];
+  if (!Array.isArray(operations)) return undefined;
+  return operations.map((op) => {
+    if (!op || typeof op !== 'object' || Array.isArray(op)) return op;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(op)) {
+      const canonical = PATCH_OPERATION_KEYS.get(k.toLowerCase());
+      if (canonical) out[canonical] = v;
+    }
+    return out;
+  });
 }
 
 /** "/Users" for POST, "/Users/{id}" otherwise. */

@@ -3,11 +3,9 @@
 // cleartext longer than start-up. A token may name the User it acts for (RFC 7644 §3.11, /Me).
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-/** A configured credential: the token, and optionally the id of the User it authenticates as. */
-export interface TokenConfig {
-  readonly token: string;
-  readonly userId?: string;
-}
+import type { TokenConfig } from '../../options.ts';
+
+export type { TokenConfig };
 
 /** Who made a request; `userId` is set when the credential maps to a User. */
 export interface Identity {
