@@ -89,7 +89,7 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
       if (first.startsWith('/requestBody')) {
         throw ajvErrorToScim(errors, {
           prefix: '/requestBody',
-          scimType: kind?.kind === 'message' ? 'invalidSyntax' : 'invalidValue',
+          scimType: first === '/requestBody/filter' ? 'invalidFilter' : kind?.kind === 'message' ? 'invalidSyntax' : 'invalidValue',
         });
       }
       throw ajvErrorToScim(errors, {

@@ -5,6 +5,9 @@ import type { StoredResource, Member } from './store.ts';
 
 export type View = Record<string, unknown>;
 
+/** Attributes a store keeps outside `data` (Store contract): Group.members and the derived User.groups. */
+export const DERIVED_ATTRIBUTES: ReadonlySet<string> = new Set(['members', 'groups']);
+
 export interface Derived {
   /** The schema URNs the resource carries (core plus each extension present). */
   schemas?: (data: StoredResource['data']) => string[];

@@ -24,12 +24,7 @@ export function runQuery(table: Table, rt: ResourceTypeDef, query: StoreQuery, d
   let inCreationOrder = true;
   if (filter) {
     const predicate = compileFilter(filter, rt);
-    const needs = attributesIn(filter);
-    const viewDerived: Derived = {
-      ...(needs.has('schemas') ? { schemas: derived.schemas } : {}),
-      ...(needs.has('members') ? { members: derived.members } : {}),
-      ...(needs.has('groups') ? { groups: derived.groups } : {}),
-    };
+    const viewDerived = pick(derived, attributesIn(filter));
     const candidates = indexCandidates(table, rt, query);
     if (candidates) inCreationOrder = false;
     rows = (candidates ?? table.all()).filter((row) => predicate(viewOf(row.resource, viewDerived)));
@@ -39,7 +34,8 @@ export function runQuery(table: Table, rt: ResourceTypeDef, query: StoreQuery, d
 
   let keyed: { row: Row; key: SortKey }[];
   if (sort) {
-    keyed = rows.map((row) => ({ row, key: sortKeyOf(viewOf(row.resource, {}), sort) }));
+    const sortDerived = pick(derived, new Set([sort.path.attribute.name.toLowerCase()]));
+    keyed = rows.map((row) => ({ row, key: sortKeyOf(viewOf(row.resource, sortDerived), sort) }));
     const dir = sort.descending ? -1 : 1;
     keyed.sort((a, b) => dir * compareKeys(a.key, b.key) || a.row.seq - b.row.seq);
   } else {
@@ -86,4 +82,13 @@ function indexCandidates(table: Table, rt: ResourceTypeDef, query: StoreQuery): 
   if (unique(name)) return owner !== undefined ? [table.rows.get(owner)!] : [];
   const ids = table.indexes.get(name)!.lookup(term.value);
   return ids ? [...ids].map((id) => table.rows.get(id)!) : [];
+}
+
+/** Only the derived attributes a filter or sort reads: each costs work per resource. */
+function pick(derived: Derived, names: ReadonlySet<string>): Derived {
+  return {
+    ...(names.has('schemas') ? { schemas: derived.schemas } : {}),
+    ...(names.has('members') ? { members: derived.members } : {}),
+    ...(names.has('groups') ? { groups: derived.groups } : {}),
+  };
 }
