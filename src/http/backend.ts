@@ -26,9 +26,16 @@ export interface BackendOptions {
 /** How an operation's request body is normalised before validation. */
 type BodyKind = { kind: 'resource'; rt: ResourceTypeDef } | { kind: 'message'; schema: JsonObject };
 
+/** What the router learns about a request for logs and metrics. */
+export interface RequestInfo {
+  operationId?: string;
+  /** The authenticated subject, when there is one (never a secret). */
+  subject?: string;
+}
+
 export interface ScimBackend {
   readonly api: OpenAPIBackend;
-  handle(req: BackendRequest, ctx: RequestContext): Promise<HandlerResult>;
+  handle(req: BackendRequest, ctx: RequestContext, info?: RequestInfo): Promise<HandlerResult>;
 }
 
 export async function createBackend(options: BackendOptions): Promise<ScimBackend> {
@@ -66,10 +73,11 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
     queryParams.set(op.operationId!, new Set(query.map((p: object) => (p as { name: string }).name)));
   }
 
-  type Args = [BackendRequest, RequestContext];
+  type Args = [BackendRequest, RequestContext, RequestInfo | undefined];
   api.register({
-    postRoutingHandler: (c: Context, req: BackendRequest) => {
+    postRoutingHandler: (c: Context, req: BackendRequest, _ctx: RequestContext, info?: RequestInfo) => {
       if (!c.operation) return;
+      if (info) info.operationId = c.operation.operationId;
       // Query parameters the contract does not declare for the operation are ignored, not rejected.
       const declared = queryParams.get(c.operation.operationId!);
       if (declared && req.query && typeof req.query === 'object') {
@@ -122,13 +130,14 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
 
   for (const [operationId, handler] of Object.entries(options.handlers)) {
     const headersOf = headerParams.get(operationId) ?? [];
-    api.register(operationId, (c: Context, ...[req, ctx]: Args) => {
+    api.register(operationId, (c: Context, ...[req, ctx, info]: Args) => {
       const headers: Record<string, string | undefined> = {};
       for (const name of headersOf) {
         const v = c.request.headers[name.toLowerCase()];
         headers[name] = Array.isArray(v) ? v.join(', ') : v;
       }
       const identity = c.security?.bearerAuth as Identity | undefined;
+      if (info && identity?.subject) info.subject = identity.subject;
       return (handler as (input: unknown) => Promise<HandlerResult>)({
         params: c.request.params,
         query: c.request.query,
@@ -141,7 +150,7 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
 
   return {
     api,
-    handle: (req, ctx) => api.handleRequest(req, req, ctx) as Promise<HandlerResult>,
+    handle: (req, ctx, info) => api.handleRequest(req, req, ctx, info) as Promise<HandlerResult>,
   };
 }
 

@@ -2,7 +2,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { HandlerResult } from '../handlers/types.ts';
 import type { RequestContext } from '../resources/context.ts';
-import type { ScimBackend } from './backend.ts';
+import type { RequestInfo, ScimBackend } from './backend.ts';
 import { sendError } from './errors.ts';
 import { bodyParserError, jsonBody, requireScimMediaType, SCIM_MEDIA_TYPE } from './media.ts';
 
@@ -25,11 +25,15 @@ export function createScimRouter(backend: ScimBackend, options: RouterOptions): 
   router.use(jsonBody(options.bodyLimit));
   router.use(async (req: Request, res: Response) => {
     const ctx: RequestContext = { baseUrl: fixedBase ?? `${req.protocol}://${req.get('host')}${req.baseUrl}` };
+    // Shared with logging and metrics middleware (res.locals.scim): operationId and auth subject.
+    const info: RequestInfo = {};
+    res.locals.scim = info;
     try {
       const result = await backend.handle(
         // HEAD is GET without the body (RFC 9110 §9.3.2); Node drops the body itself.
         { method: req.method === 'HEAD' ? 'GET' : req.method, path: req.path, query: req.query as never, headers: req.headers as never, body: req.body },
         ctx,
+        info,
       );
       send(res, result);
     } catch (err) {

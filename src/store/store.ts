@@ -91,5 +91,7 @@ export interface Store {
   groupsOf(memberId: string): Promise<readonly string[]>;
   /** Which resource type holds this id, if any (ids are unique across types). */
   typeOf(id: string): Promise<string | undefined>;
+  /** Resolves when the store can serve requests (readiness); rejects otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

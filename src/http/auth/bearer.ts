@@ -9,6 +9,8 @@ export type { TokenConfig };
 
 /** Who made a request; `userId` is set when the credential maps to a User. */
 export interface Identity {
+  /** A printable name of the credential for logs (never the secret itself). */
+  readonly subject?: string;
   readonly userId?: string;
 }
 
@@ -21,7 +23,9 @@ function digest(token: string): Buffer {
 
 /** An authorizer accepting any of `tokens`; with no tokens, every request (authentication off). */
 export function bearerAuthorizer(tokens: readonly (string | TokenConfig)[]): Authorizer {
-  const entries = tokens.map((t) => (typeof t === 'string' ? { token: t } : t)).map((t) => ({ digest: digest(t.token), identity: { ...(t.userId ? { userId: t.userId } : {}) } }));
+  const entries = tokens
+    .map((t) => (typeof t === 'string' ? { token: t } : t))
+    .map((t, i) => ({ digest: digest(t.token), identity: { subject: `token#${i + 1}`, ...(t.userId ? { userId: t.userId } : {}) } }));
   if (entries.length === 0) return () => ({});
   return (headers) => {
     const raw = headers.authorization;

@@ -153,6 +153,8 @@ export class MemoryStore implements Store {
     return this.typeById.get(id);
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {}
 
   private current(table: Table, id: string, condition: WriteCondition | undefined): Row {
