@@ -4,34 +4,17 @@ import { parseProjection } from '../query/projection.ts';
 import type { ResourceService } from '../resources/service.ts';
 import type { ValidResource } from '../schema/validate.ts';
 import { notModified, writeCondition } from './preconditions.ts';
-import type { HandlerResult } from './types.ts';
+import type { BodyOf, HandlerResult, QueryOf } from './types.ts';
 import type { RequestContext } from '../resources/context.ts';
 import { location } from '../resources/serialize.ts';
 import type { ResourceTypeDef } from '../schema/attributes.ts';
 import type { StoredResource } from '../store/store.ts';
 
-interface ProjectionQuery {
-  attributes?: string;
-  excludedAttributes?: string;
-}
-interface ListQuery extends ProjectionQuery {
-  filter?: string;
-  sortBy?: string;
-  sortOrder?: string;
-  startIndex?: number;
-  count?: number;
-  cursor?: string;
-}
-interface SearchBody {
-  attributes?: string[];
-  excludedAttributes?: string[];
-  filter?: string;
-  sortBy?: string;
-  sortOrder?: string;
-  startIndex?: number;
-  count?: number;
-  cursor?: string;
-}
+// Input shapes come from the generated contract types: a contract change that breaks a handler
+// breaks the build. Users and Groups share the shapes, so the User operations name them.
+type ProjectionQuery = QueryOf<'getUser'>;
+type ListQuery = QueryOf<'listUsers'>;
+type SearchBody = BodyOf<'searchUsers'>;
 interface Input<Q = ProjectionQuery, B = unknown> {
   params: { id: string };
   query: Q;
