@@ -36,7 +36,6 @@ export interface MemoryStoreOptions {
 
 export class MemoryStore implements Store {
   private readonly tables = new Map<string, { table: Table; rt: ResourceTypeDef }>();
-  private readonly typeById = new Map<string, string>();
   private readonly membership = new Membership();
   private seq = 0;
 
@@ -71,7 +70,6 @@ export class MemoryStore implements Store {
     const now = new Date().toISOString();
     const resource: StoredResource = { resourceType, id, data, created: now, lastModified: now, version: nextVersion() };
     table.insert({ seq: ++this.seq, resource });
-    this.typeById.set(id, resourceType);
     if (members) this.membership.apply(id, { replace: members });
     return resource;
   }
@@ -106,7 +104,6 @@ export class MemoryStore implements Store {
     const table = this.table(resourceType);
     const current = this.current(table, id, condition);
     table.remove(current);
-    this.typeById.delete(id);
     this.membership.forget(id);
   }
 
@@ -150,7 +147,9 @@ export class MemoryStore implements Store {
   }
 
   async typeOf(id: string): Promise<string | undefined> {
-    return this.typeById.get(id);
+    // A look-up per table (two) instead of an id -> type map: saves a map entry per resource.
+    for (const [name, { table }] of this.tables) if (table.rows.has(id)) return name;
+    return undefined;
   }
 
   async ping(): Promise<void> {}

@@ -24,10 +24,16 @@ export function runQuery(table: Table, rt: ResourceTypeDef, query: StoreQuery, d
   let inCreationOrder = true;
   if (filter) {
     const predicate = compileFilter(filter, rt);
-    const viewDerived = pick(derived, attributesIn(filter));
+    const names = attributesIn(filter);
+    const viewDerived = pick(derived, names);
+    // Most filters read stored attributes only: evaluate them on the data itself and skip building
+    // a view per row (a full scan of 100,000 users then allocates nothing per row).
+    const onData = !VIEW_ONLY.some((n) => names.has(n));
     const candidates = indexCandidates(table, rt, query);
     if (candidates) inCreationOrder = false;
-    rows = (candidates ?? table.all()).filter((row) => predicate(viewOf(row.resource, viewDerived)));
+    rows = (candidates ?? table.all()).filter((row) =>
+      predicate(onData ? row.resource.data : viewOf(row.resource, viewDerived)),
+    );
   } else {
     rows = table.all();
   }
@@ -80,9 +86,11 @@ function indexCandidates(table: Table, rt: ResourceTypeDef, query: StoreQuery): 
   }
   const owner = unique(name)?.lookup(term.value);
   if (unique(name)) return owner !== undefined ? [table.rows.get(owner)!] : [];
-  const ids = table.indexes.get(name)!.lookup(term.value);
-  return ids ? [...ids].map((id) => table.rows.get(id)!) : [];
+  return table.indexes.get(name)!.lookup(term.value).map((id) => table.rows.get(id)!);
 }
+
+/** Attributes a view adds to the stored data (lower case, as attributesIn reports them). */
+const VIEW_ONLY = ['id', 'meta', 'schemas', 'members', 'groups'];
 
 /** Only the derived attributes a filter or sort reads: each costs work per resource. */
 function pick(derived: Derived, names: ReadonlySet<string>): Derived {

@@ -7,7 +7,9 @@ import type { ResourceData } from '../store.ts';
 export class ValueIndex {
   readonly name: string;
   private readonly caseExact: boolean;
-  private readonly byValue = new Map<string, Set<string>>();
+  // Most values belong to one resource: the id itself is stored, and a Set only when a second
+  // resource shares the value (a one-element Set costs ~150 bytes per user per index).
+  private readonly byValue = new Map<string, string | Set<string>>();
 
   constructor(readonly path: ResolvedPath) {
     this.name = formatPath(path);
@@ -31,24 +33,29 @@ export class ValueIndex {
     return keys;
   }
 
-  lookup(value: string): ReadonlySet<string> | undefined {
-    return this.byValue.get(this.key(value));
+  lookup(value: string): readonly string[] {
+    const ids = this.byValue.get(this.key(value));
+    return ids === undefined ? [] : typeof ids === 'string' ? [ids] : [...ids];
   }
 
   add(data: ResourceData, id: string): void {
     for (const k of this.keysOf(data)) {
-      let ids = this.byValue.get(k);
-      if (!ids) this.byValue.set(k, (ids = new Set()));
-      ids.add(id);
+      const ids = this.byValue.get(k);
+      if (ids === undefined) this.byValue.set(k, id);
+      else if (typeof ids === 'string') {
+        if (ids !== id) this.byValue.set(k, new Set([ids, id]));
+      } else ids.add(id);
     }
   }
 
   remove(data: ResourceData, id: string): void {
     for (const k of this.keysOf(data)) {
       const ids = this.byValue.get(k);
-      if (!ids) continue;
-      ids.delete(id);
-      if (ids.size === 0) this.byValue.delete(k);
+      if (ids === id) this.byValue.delete(k);
+      else if (ids instanceof Set) {
+        ids.delete(id);
+        if (ids.size === 1) this.byValue.set(k, ids.values().next().value!);
+      }
     }
   }
 }

@@ -1,0 +1,116 @@
+// openapi-backend's router recompiles every path template into a RegExp, and a path-parameter
+// parser, on every request (several times: once to route, again to parse, again to validate).
+// The contract is fixed after start-up, so this compiles the table once and replaces the two
+// per-request methods with equivalents that only look things up. The replacements keep the
+// library's contract: the same error messages for 404/405 and the same ParsedRequest shape.
+import type { OpenAPIRouter, Operation, ParsedRequest, Request } from 'openapi-backend';
+
+interface Route {
+  readonly operation: Operation;
+  readonly method: string;
+  /** Matches the whole normalised path; one capture group per path parameter, in order. */
+  readonly pattern: RegExp;
+  readonly paramNames: readonly string[];
+  /** openapi-backend's order: longer literal text first (more specific). */
+  readonly specificity: number;
+}
+
+function compile(operation: Operation): Route {
+  const paramNames: string[] = [];
+  const source = operation.path
+    .split(/(\{[^}]+\})/)
+    .map((part) => {
+      if (part.startsWith('{') && part.endsWith('}')) {
+        paramNames.push(part.slice(1, -1));
+        return '([^/]+)';
+      }
+      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('');
+  return {
+    operation,
+    method: operation.method,
+    pattern: new RegExp(`^${source}$`),
+    paramNames,
+    specificity: operation.path.replace(/\{.*?\}/g, '').length,
+  };
+}
+
+/** Lower-cased method, path with a leading slash, no query string, no trailing slashes. */
+function normalize(req: Pick<Request, 'method' | 'path'>): { method: string; path: string } {
+  let path = req.path?.trim() || '';
+  if (!path.startsWith('/')) path = `/${path}`;
+  path = path.split('?')[0];
+  while (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  return { method: req.method.trim().toLowerCase(), path };
+}
+
+/**
+ * Installs the compiled table on `router` (apiRoot must be "/", as the SCIM router mounts it).
+ * Throws at start-up if the contract uses a parameter style the fast parser does not implement.
+ */
+export function installCompiledRouting(router: OpenAPIRouter, operations: readonly Operation[]): void {
+  for (const op of operations) {
+    for (const p of op.parameters ?? []) {
+      const param = p as { in?: string; content?: unknown; explode?: boolean; name?: string };
+      if (param.in === 'cookie' || param.content !== undefined || param.explode === false) {
+        throw new Error(`compiled routing does not support parameter ${param.name} of ${op.operationId}`);
+      }
+    }
+  }
+  const routes = operations.map(compile).sort((a, b) => b.specificity - a.specificity);
+  const exact = new Map<string, Route>();
+  for (const r of routes) if (r.paramNames.length === 0) exact.set(`${r.method} ${r.operation.path}`, r);
+
+  const find = (method: string, path: string): { route?: Route; pathKnown: boolean } => {
+    const hit = exact.get(`${method} ${path}`);
+    if (hit) return { route: hit, pathKnown: true };
+    let pathKnown = false;
+    for (const r of routes) {
+      if (!r.pattern.test(path)) continue;
+      if (r.method === method) return { route: r, pathKnown: true };
+      pathKnown = true;
+    }
+    return { pathKnown };
+  };
+
+  router.matchOperation = ((req: Request, strict?: boolean) => {
+    const { method, path } = normalize(req);
+    const { route, pathKnown } = find(method, path);
+    if (route) return route.operation;
+    if (!strict) return undefined;
+    throw Error(pathKnown ? '405-methodNotAllowed: this method is not registered for the route' : '404-notFound: no route matches request');
+  }) as OpenAPIRouter['matchOperation'];
+
+  const byOperation = new Map(routes.map((r) => [r.operation, r]));
+  router.parseRequest = ((req: Request, operation?: Operation): ParsedRequest => {
+    const { method, path } = normalize(req);
+    const query: Record<string, unknown> = {};
+    // A copy: validation coerces query values in place.
+    for (const [k, v] of Object.entries((req.query as Record<string, unknown> | undefined) ?? {})) query[k] = Array.isArray(v) ? [...v] : v;
+    const params: Record<string, string> = {};
+    const route = operation && byOperation.get(operation);
+    if (route && route.paramNames.length > 0) {
+      const m = route.pattern.exec(path);
+      route.paramNames.forEach((name, i) => {
+        const raw = m?.[i + 1];
+        if (raw === undefined) return;
+        try {
+          params[name] = decodeURIComponent(raw);
+        } catch {
+          params[name] = raw; // malformed %-escapes: keep the raw text; it names no resource
+        }
+      });
+    }
+    return {
+      ...req,
+      method,
+      path,
+      params,
+      headers: { ...(req.headers as Record<string, string | string[]>) },
+      query,
+      cookies: {},
+      requestBody: req.body,
+    } as ParsedRequest;
+  }) as OpenAPIRouter['parseRequest'];
+}
