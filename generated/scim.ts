@@ -484,7 +484,9 @@ export interface components {
             }[];
             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"?: components["schemas"]["EnterpriseUser"];
         };
-        UserRequest: components["schemas"]["User"] & Record<string, never>;
+        UserRequest: components["schemas"]["User"] & {
+            userName: components["schemas"]["userName"];
+        };
         /** @description Enterprise User */
         EnterpriseUser: {
             /** @description Numeric or alphanumeric identifier assigned to a person, typically based on order of hire or association with an organization. */
@@ -533,7 +535,9 @@ export interface components {
                 display?: string;
             }[];
         };
-        GroupRequest: components["schemas"]["Group"] & Record<string, never>;
+        GroupRequest: components["schemas"]["Group"] & {
+            displayName: components["schemas"]["displayName"];
+        };
         /** @description A complex attribute containing resource metadata, maintained by the service provider. */
         Meta: {
             /** @description The name of the resource type of the resource. */
@@ -813,6 +817,8 @@ export interface components {
          * @example 701984
          */
         ExternalId: string;
+        /** @description Unique identifier for the User, typically used by the user to directly authenticate to the service provider. Each User MUST include a non-empty userName value. Unique, compared case-insensitively. */
+        userName: string;
         PatchOperation: {
             /** @description add, remove or replace (case-insensitive). */
             op: string;
@@ -821,6 +827,8 @@ export interface components {
             /** @description The value to add or replace with. */
             value?: unknown;
         };
+        /** @description A human-readable name for the Group. REQUIRED (RFC 7643 §4.2). */
+        displayName: string;
         Feature: {
             supported: boolean;
         };

@@ -3,9 +3,14 @@
 // - `dereferenced`: every $ref inlined, without examples, for the router, the validator and the
 //   schema registry.
 import { bundle, dereference } from '@apidevtools/json-schema-ref-parser';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const CONTRACT_PATH = fileURLToPath(new URL('../../openapi/scim.yaml', import.meta.url));
+// From source (src/contract/) the contract is two levels up; from the built package
+// (dist/src/contract/) three. Both resolve to the package's own openapi/ folder.
+export const CONTRACT_PATH = ['../../openapi/scim.yaml', '../../../openapi/scim.yaml']
+  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+  .find((path) => existsSync(path))!;
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
