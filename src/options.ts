@@ -57,7 +57,7 @@ export interface RateLimitOptions {
 
 export interface ScimServerOptions {
   /** Storage backend; the in-memory store when omitted. */
-  readonly store?: (registry: SchemaRegistry) => Store;
+  readonly store?: (registry: SchemaRegistry) => Store | Promise<Store>;
   /** Absolute public URL of the SCIM base, e.g. https://scim.example.com/scim/v2 (behind a proxy). */
   readonly baseUrl?: string;
   /**

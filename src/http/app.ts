@@ -1,14 +1,27 @@
-// A complete HTTP application around a ScimServer: the SCIM base, Swagger UI and the contract.
+// A complete HTTP application around a ScimServer: the SCIM base, Swagger UI and the contract,
+// plus operations: request ids, request logs, probes (/healthz, /readyz) and /metrics, all
+// outside the SCIM base and so outside its auth wall.
 import express, { type Express, type Request, type Response } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { stringify } from 'yaml';
 import type { ScimServer } from '../server.ts';
 import { ScimError } from '../errors.ts';
+import { healthRouter } from '../ops/health.ts';
+import type { Logger } from '../ops/logger.ts';
+import { createMetrics } from '../ops/metrics.ts';
+import { requestId } from '../ops/request-id.ts';
+import { requestLogger } from '../ops/request-log.ts';
 import { sendError } from './errors.ts';
 
 export interface AppOptions {
   /** Where the SCIM base is mounted. Default /scim/v2. */
   readonly scimPath?: string;
+  /** One log line per request goes here (see src/ops/logger.ts); none when absent. */
+  readonly logger?: Logger;
+  /** Node process metrics (CPU, memory, event loop) in /metrics too. Default false. */
+  readonly processMetrics?: boolean;
+  /** While this returns true (graceful shutdown), /readyz answers 503. */
+  readonly isShuttingDown?: () => boolean;
 }
 
 export function createApp(server: ScimServer, options: AppOptions = {}): Express {
@@ -16,6 +29,17 @@ export function createApp(server: ScimServer, options: AppOptions = {}): Express
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false); // SCIM resources carry their own ETag (meta.version)
+
+  const metrics = createMetrics({
+    store: server.store,
+    resourceTypes: server.registry.resourceTypes.map((rt) => rt.name),
+    processMetrics: options.processMetrics,
+  });
+  app.use(requestId);
+  if (options.logger) app.use(requestLogger(options.logger));
+  app.use(metrics.observe);
+  app.use(healthRouter({ store: server.store, isShuttingDown: options.isShuttingDown, logger: options.logger }));
+  app.get('/metrics', metrics.scrape);
 
   // The contract as served: its server URL is where this app mounts the SCIM base.
   const contract = { ...server.contract.bundled, servers: [{ url: scimPath, description: 'This server' }] };
@@ -28,6 +52,8 @@ export function createApp(server: ScimServer, options: AppOptions = {}): Express
       description: 'A SCIM 2.0 service provider (RFC 7643, RFC 7644)',
       scim: scimPath,
       docs: '/docs',
+      health: ['/healthz', '/readyz'],
+      metrics: '/metrics',
       openapi: ['/openapi.json', '/openapi.yaml'],
     });
   });

@@ -1,0 +1,45 @@
+// The process logger: pino JSON lines (one object per line) for log shippers, or pino-pretty when
+// a person is watching a terminal. A destination can be injected so tests capture the lines.
+import { pino, type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  readonly level?: string;
+  /** Where lines go; default stdout (pretty-printed when it is a TTY). */
+  readonly destination?: DestinationStream;
+  /** Pretty output to stdout on or off (ignored with a destination); default: when stdout is a TTY. */
+  readonly pretty?: boolean;
+}
+
+// Defence in depth: request logs are built from an allow-list (see request-log.ts), but an `err`
+// or a hand-written log call must not leak credentials or passwords either.
+const REDACT = [
+  'authorization',
+  'password',
+  'token',
+  'headers.authorization',
+  'headers.cookie',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  '*.password',
+  '*.token',
+];
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const usePretty = options.destination === undefined && (options.pretty ?? process.stdout.isTTY === true);
+  // Synchronous writes: a line logged just before process.exit is not lost.
+  const destination =
+    options.destination ??
+    (usePretty ? pretty({ colorize: true, sync: true, ignore: 'pid,hostname' }) : pino.destination({ dest: 1, sync: true }));
+  return pino(
+    {
+      level: options.level ?? 'info',
+      // JSON for machines: level names and ISO times read without a lookup table.
+      ...(usePretty ? {} : { formatters: { level: (label: string) => ({ level: label }) }, timestamp: pino.stdTimeFunctions.isoTime }),
+      redact: { paths: REDACT, censor: '[redacted]' },
+    },
+    destination,
+  );
+}

@@ -1,0 +1,69 @@
+// Prometheus metrics on a Registry of the app's own (not prom-client's global one), so several
+// apps in one process (tests, embedders) never collide: requests and latency by SCIM operationId
+// and status, and resource counts per type, read from the store when scraped.
+import type { NextFunction, Request, Response } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RequestInfo } from '../http/backend.ts';
+import type { Store } from '../store/store.ts';
+
+export interface MetricsOptions {
+  readonly store: Store;
+  readonly resourceTypes: readonly string[];
+  /** Node process metrics too (CPU, memory, event loop); they install process-wide observers. */
+  readonly processMetrics?: boolean;
+}
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** Times every request; mount before the routes. */
+  observe(req: Request, res: Response, next: NextFunction): void;
+  /** GET /metrics in the Prometheus text format. */
+  scrape(req: Request, res: Response): Promise<void>;
+}
+
+/** Requests outside SCIM (probes, docs) or not routed to an operation. */
+const NO_OPERATION = 'none';
+
+export function createMetrics(options: MetricsOptions): Metrics {
+  const registry = new Registry();
+  const labelNames = ['operation_id', 'status'] as const;
+  const requests = new Counter({ name: 'scim_http_requests_total', help: 'HTTP requests by SCIM operationId and status.', labelNames, registers: [registry] });
+  const duration = new Histogram({
+    name: 'scim_http_request_duration_seconds',
+    help: 'HTTP request latency by SCIM operationId and status.',
+    labelNames,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'scim_resources',
+    help: 'Resources stored, by resource type (read from the store on scrape).',
+    labelNames: ['resource_type'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      // A store that cannot count is a readiness problem (/readyz), not a reason to fail a scrape.
+      const counts = await Promise.allSettled(options.resourceTypes.map((t) => options.store.count(t)));
+      counts.forEach((c, i) => c.status === 'fulfilled' && this.set({ resource_type: options.resourceTypes[i] }, c.value));
+    },
+  });
+  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+
+  return {
+    registry,
+    observe(_req, res, next) {
+      const start = process.hrtime.bigint();
+      res.once('finish', () => {
+        const scim = res.locals.scim as RequestInfo | undefined;
+        const labels = { operation_id: scim?.operationId ?? NO_OPERATION, status: String(res.statusCode) };
+        requests.inc(labels);
+        duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+      });
+      next();
+    },
+    async scrape(_req, res) {
+      const body = await registry.metrics();
+      res.set('Cache-Control', 'no-store').type(registry.contentType).send(body);
+    },
+  };
+}
