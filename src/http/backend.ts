@@ -1,10 +1,14 @@
 // openapi-backend wiring: the contract is the router. Every request is matched to an operationId,
 // normalised (attribute-name case, nulls), validated by Ajv against the contract, and dispatched
-// to the handler of that operationId.
-import { OpenAPIBackend, type Context, type Document, type Request as BackendRequest } from 'openapi-backend';
+// to the handler of that operationId. Authentication follows the contract's `security`
+// requirements (bearerAuth or basicAuth); the router runs it before a body is read.
+import { OpenAPIBackend, OpenAPIValidator, type Context, type Document, type Request as BackendRequest } from 'openapi-backend';
+import { installCompiledRouting } from './compiled-router.ts';
 import type { Json, JsonObject } from '../contract/load.ts';
 import { ScimError } from '../errors.ts';
-import type { Authorizer, Identity } from './auth/bearer.ts';
+import type { Authenticator, AuthOutcome } from './auth/authenticator.ts';
+import type { Headers, Identity } from './auth/identity.ts';
+import { assertMayCall, isReadOperation } from './auth/permissions.ts';
 import type { HandlerResult, Handlers, OperationId } from '../handlers/types.ts';
 import type { RequestContext } from '../resources/context.ts';
 import { ajvErrorToScim } from '../schema/ajv-errors.ts';
@@ -19,8 +23,10 @@ export interface BackendOptions {
   readonly contract: JsonObject;
   readonly registry: SchemaRegistry;
   readonly handlers: Handlers;
-  /** Decides whether the credential on a request is acceptable for the bearer scheme. */
-  readonly authorize: Authorizer;
+  /** Verifies the credential on a request (see src/http/auth/authenticator.ts). */
+  readonly authenticator: Authenticator;
+  /** Discovery operations (tag Discovery) need no credential. Default false. */
+  readonly publicDiscovery?: boolean;
 }
 
 /** How an operation's request body is normalised before validation. */
@@ -35,6 +41,13 @@ export interface RequestInfo {
 
 export interface ScimBackend {
   readonly api: OpenAPIBackend;
+  /**
+   * Authenticates and authorises a request before its body is read: resolves to the caller's
+   * identity (undefined when none is needed, or for an unknown route), throws a 401/403 ScimError.
+   * Sets `info.operationId` when the contract has an operation for the request.
+   * `handle` enforces the same rules again and reuses this outcome (keyed by the headers object).
+   */
+  authenticate(req: Pick<BackendRequest, 'method' | 'path' | 'headers'>, info?: RequestInfo): Promise<Identity | undefined>;
   handle(req: BackendRequest, ctx: RequestContext, info?: RequestInfo): Promise<HandlerResult>;
 }
 
@@ -45,8 +58,8 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
     apiRoot: '/',
     strict: true,
     coerceTypes: true,
-    // OpenAPI 3.1 uses JSON Schema 2020-12; formats on (see src/schema/ajv.ts).
-    customizeAjv: (_ajv: unknown, ajvOpts: { coerceTypes?: unknown }) => sharedAjv({ coerceTypes: Boolean(ajvOpts.coerceTypes) }) as never,
+    // The validator is built below, after routing is compiled (validate: false skips init's own).
+    validate: false,
   });
   // openapi-backend checks definitions against the OpenAPI 3.0 meta-schema, which rejects a 3.1
   // document and leaves a router with no operations. The contract is linted by Redocly in CI instead.
@@ -56,6 +69,34 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
   // does not change after start-up, so compute it once.
   const operations = api.router.getOperations();
   api.router.getOperations = () => operations;
+  installCompiledRouting(api.router, operations);
+  // Request validators are compiled now; response validators (used only by tests) on first use,
+  // which keeps start-up about a second shorter.
+  api.validator = new OpenAPIValidator({
+    definition: api.definition,
+    router: api.router,
+    coerceTypes: true,
+    lazyCompileValidators: true,
+    // OpenAPI 3.1 uses JSON Schema 2020-12; formats on (see src/schema/ajv.ts).
+    customizeAjv: (_ajv: unknown, ajvOpts: { coerceTypes?: unknown }) => sharedAjv({ coerceTypes: Boolean(ajvOpts.coerceTypes) }) as never,
+  });
+  api.validator.preCompileRequestValidators();
+  api.validate = true;
+
+  // Per operation: whether a read-only credential may call it, and whether it needs a credential.
+  const access = new Map<string, { read: boolean; open: boolean }>();
+  for (const op of operations) {
+    const open = !options.authenticator.enabled || (Boolean(options.publicDiscovery) && (op.tags ?? []).includes('Discovery'));
+    access.set(op.operationId!, { read: isReadOperation(op.method, op.path), open: open || (op.security ?? []).length === 0 });
+  }
+  // One verification per request, shared by the router's early check and the security handlers.
+  const outcomes = new WeakMap<object, Promise<AuthOutcome>>();
+  const outcomeOf = (headers: Headers): Promise<AuthOutcome> => {
+    let outcome = outcomes.get(headers);
+    if (!outcome) outcomes.set(headers, (outcome = options.authenticator.authenticate(headers)));
+    return outcome;
+  };
+  const ANONYMOUS: Identity = {};
 
   const bodyKinds = new Map<string, BodyKind>();
   const headerParams = new Map<string, string[]>();
@@ -119,14 +160,19 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
       });
       throw new ScimError(405, 'Method not allowed on this endpoint', undefined, { Allow: allowed.join(', ') });
     },
-    unauthorizedHandler: () => {
-      // RFC 6750 §3: a 401 names the scheme the client should use.
-      throw new ScimError(401, 'Authentication is required: send a valid bearer token', undefined, {
-        'WWW-Authenticate': 'Bearer realm="scim"',
-      });
+    unauthorizedHandler: async (_c: Context, req: BackendRequest) => {
+      // RFC 6750 §3: a 401 names the schemes the client should use. Awaiting the outcome again
+      // rethrows a verification that could not be done (503), rather than calling it a 401.
+      throw options.authenticator.challenge(await outcomeOf(req.headers as Headers));
     },
   });
-  api.registerSecurityHandler('bearerAuth', (c: Context) => options.authorize(c.request.headers as Record<string, string | string[] | undefined>));
+  for (const scheme of ['bearerAuth', 'basicAuth'] as const) {
+    api.registerSecurityHandler(scheme, async (c: Context, req: BackendRequest) => {
+      if (access.get(c.operation.operationId!)?.open) return ANONYMOUS;
+      const outcome = await outcomeOf(req.headers as Headers);
+      return outcome.scheme === scheme ? outcome.identity : false;
+    });
+  }
 
   for (const [operationId, handler] of Object.entries(options.handlers)) {
     const headersOf = headerParams.get(operationId) ?? [];
@@ -136,7 +182,9 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
         const v = c.request.headers[name.toLowerCase()];
         headers[name] = Array.isArray(v) ? v.join(', ') : v;
       }
-      const identity = c.security?.bearerAuth as Identity | undefined;
+      const scheme = (['bearerAuth', 'basicAuth'] as const).find((s) => isIdentity(c.security?.[s]));
+      const identity = scheme ? (c.security[scheme] as Identity) : undefined;
+      assertMayCall(identity, scheme, access.get(operationId)?.read ?? false);
       if (info && identity?.subject) info.subject = identity.subject;
       return (handler as (input: unknown) => Promise<HandlerResult>)({
         params: c.request.params,
@@ -148,10 +196,33 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
     });
   }
 
+  async function authenticate(req: Pick<BackendRequest, 'method' | 'path' | 'headers'>, info?: RequestInfo): Promise<Identity | undefined> {
+    let operation;
+    try {
+      operation = api.router.matchOperation({ method: req.method, path: req.path, headers: {} }, true);
+    } catch {
+      return undefined; // 404 or 405, answered by `handle`
+    }
+    if (info) info.operationId = operation.operationId;
+    const rules = access.get(operation.operationId!);
+    if (!rules || rules.open) return undefined;
+    const outcome = await outcomeOf(req.headers as Headers);
+    if (outcome.scheme === undefined) throw options.authenticator.challenge(outcome);
+    if (info && outcome.identity.subject) info.subject = outcome.identity.subject;
+    assertMayCall(outcome.identity, outcome.scheme, rules.read);
+    return outcome.identity;
+  }
+
   return {
     api,
+    authenticate,
     handle: (req, ctx, info) => api.handleRequest(req, req, ctx, info) as Promise<HandlerResult>,
   };
+}
+
+/** A security handler's successful result (openapi-backend stores failures as false or {error}). */
+function isIdentity(value: unknown): value is Identity {
+  return typeof value === 'object' && value !== null && !('error' in value);
 }
 
 function bodyKindOf(schema: JsonObject, registry: SchemaRegistry): BodyKind {

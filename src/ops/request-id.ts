@@ -14,7 +14,7 @@ export function requestIdFor(incoming: string | string[] | undefined): string {
 /** Sets `req.id` (read by the request logger) and the X-Request-Id response header. */
 export function requestId(req: Request, res: Response, next: NextFunction): void {
   const id = requestIdFor(req.headers['x-request-id']);
-  req.id = id;
+  (req as Request & { id?: string }).id = id;
   res.setHeader(REQUEST_ID_HEADER, id);
   next();
 }

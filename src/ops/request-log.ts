@@ -2,9 +2,12 @@
 // query string: filters carry user data), status, latency, and the SCIM operationId and auth
 // subject the router leaves in res.locals.scim. Headers and bodies are never logged, so neither
 // the Authorization header nor a password can reach a log.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+//
+// A plain `finish`/`close` listener on top of pino rather than pino-http: pino-http binds a child
+// logger to every request, which cost ~20% of a GET's CPU in the benchmark (scripts/bench.ts);
+// this writes the same single line with no per-request logger.
 import type { RequestHandler } from 'express';
-import { pinoHttp } from 'pino-http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestInfo } from '../http/backend.ts';
 import type { Logger } from './logger.ts';
 
@@ -19,32 +22,31 @@ function pathOf(req: IncomingMessage): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
-function fields(req: IncomingMessage, res: Res, latencyMs: number): Record<string, unknown> {
-  const scim = res.locals?.scim;
-  return {
-    method: req.method,
-    path: pathOf(req),
-    status: res.statusCode,
-    latencyMs,
-    ...(scim?.operationId ? { operationId: scim.operationId } : {}),
-    ...(scim?.subject ? { subject: scim.subject } : {}),
-    ...(res.writableFinished ? {} : { aborted: true }),
-  };
-}
-
 export function requestLogger(logger: Logger): RequestHandler {
-  return pinoHttp({
-    logger,
-    genReqId: (req) => req.id, // set by the request-id middleware
-    customAttributeKeys: { reqId: 'requestId' },
-    // Only the request id is bound; the line's fields come from `fields` alone.
-    quietReqLogger: true,
-    quietResLogger: true,
-    customLogLevel: (req, res, err) =>
-      err || res.statusCode >= 500 ? 'error' : QUIET_PATHS.has(pathOf(req)) ? 'debug' : 'info',
-    customSuccessObject: (req, res, val: { responseTime: number }) => fields(req, res, val.responseTime),
-    customErrorObject: (req, res, _err, val: { responseTime: number }) => fields(req, res, val.responseTime),
-    customSuccessMessage: (_req, res) => (res.writableFinished ? 'request completed' : 'request aborted'),
-    customErrorMessage: () => 'request failed',
-  }) as unknown as RequestHandler;
+  return (req, res, next) => {
+    const start = process.hrtime.bigint();
+    let done = false;
+    const log = () => {
+      if (done) return;
+      done = true;
+      const scim = (res as Res).locals?.scim;
+      const path = pathOf(req);
+      const status = res.statusCode;
+      const line = {
+        requestId: (req as { id?: string }).id,
+        method: req.method,
+        path,
+        status,
+        latencyMs: Number(process.hrtime.bigint() - start) / 1e6,
+        ...(scim?.operationId ? { operationId: scim.operationId } : {}),
+        ...(scim?.subject ? { subject: scim.subject } : {}),
+        ...(res.writableFinished ? {} : { aborted: true }),
+      };
+      const level = status >= 500 ? 'error' : QUIET_PATHS.has(path) ? 'debug' : 'info';
+      logger[level](line, res.writableFinished ? 'request completed' : 'request aborted');
+    };
+    res.once('finish', log);
+    res.once('close', log);
+    next();
+  };
 }
