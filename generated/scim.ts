@@ -902,6 +902,8 @@ export interface components {
         /** @description Missing or invalid credentials. */
         Unauthorized: {
             headers: {
+                /** @description One challenge per accepted scheme (RFC 9110 §11.6.1), e.g. `Bearer realm="scim"`, with `error="invalid_token"` when a bearer token was sent but refused (RFC 6750 §3.1). */
+                "WWW-Authenticate": string;
                 [name: string]: unknown;
             };
             content: {

@@ -4,7 +4,7 @@ import type { Router } from 'express';
 import type { components } from '../generated/scim.ts';
 import { loadContract, type Contract } from './contract/load.ts';
 import { createHandlers } from './handlers/index.ts';
-import { bearerAuthorizer } from './http/auth/bearer.ts';
+import { createAuthenticator } from './http/auth/authenticator.ts';
 import type { ScimServerOptions } from './options.ts';
 
 export type { ScimServerOptions } from './options.ts';
@@ -17,7 +17,7 @@ import { ResourceService } from './resources/service.ts';
 import { SchemaRegistry } from './schema/registry.ts';
 import { compileResourceValidator } from './schema/validate.ts';
 import { DEFAULT_DIALECTS, STRICT_DIALECTS, type PatchDialects } from './patch/dialects.ts';
-import { BEARER_SCHEME, serviceProviderConfig, type ServiceProviderConfig } from './service-provider-config.ts';
+import { BASIC_SCHEME, BEARER_SCHEME, serviceProviderConfig, type ServiceProviderConfig } from './service-provider-config.ts';
 import { MemoryStore } from './store/memory/memory-store.ts';
 import type { Store } from './store/store.ts';
 
@@ -62,7 +62,7 @@ export class ScimServer {
   static async create(options: ScimServerOptions = {}): Promise<ScimServer> {
     const contract = await loadContract();
     const registry = SchemaRegistry.fromContract(contract.dereferenced);
-    const store = options.store ? options.store(registry) : new MemoryStore(registry);
+    const store = options.store ? await options.store(registry) : new MemoryStore(registry);
     const limits = { maxResults: options.maxResults ?? 1000, defaultCount: options.defaultCount ?? 100 };
     const endpoints = new Map(registry.resourceTypes.map((rt) => [rt.name, rt.endpoint]));
     const cursorTimeout = options.cursorTimeout ?? 3600;
@@ -74,26 +74,34 @@ export class ScimServer {
       return new ResourceService(rt, store, createSerializer(rt, store, endpoints), limits, cursors, validator, dialects);
     };
     const services = { users: service('User'), groups: service('Group') };
-    const tokens = options.tokens ?? [];
+    // `tokens` (legacy) and `auth.tokens` are both honoured; JWKS files are read here, at start-up.
+    const authenticator = createAuthenticator(options.auth, options.tokens);
     const bulk = { maxOperations: options.bulkMaxOperations ?? 1000, maxPayloadSize: options.bulkMaxPayloadSize ?? 4 * 1024 * 1024 };
     const spc = serviceProviderConfig({
       ...limits,
       cursorTimeout,
       bulk,
-      authenticationSchemes: tokens.length > 0 ? [BEARER_SCHEME] : [],
+      // RFC 7643 §5: exactly the schemes this server accepts; the first listed is primary.
+      authenticationSchemes: [
+        ...(authenticator.bearer ? [BEARER_SCHEME] : []),
+        ...(authenticator.basic ? [{ ...BASIC_SCHEME, primary: !authenticator.bearer }] : []),
+      ],
     });
     const handlers = createHandlers({ registry, ...services, serviceProviderConfig: () => spc, bulk });
     const backend = await createBackend({
       contract: contract.dereferenced,
       registry,
       handlers,
-      authorize: bearerAuthorizer(tokens),
+      authenticator,
+      publicDiscovery: options.auth?.publicDiscovery,
     });
     const router = createScimRouter(backend, {
       baseUrl: options.baseUrl,
       bodyLimit: options.bodyLimit ?? '1mb',
       bulkBodyLimit: bulk.maxPayloadSize,
       logError: options.logError ?? ((err) => console.error(err)),
+      cors: options.cors,
+      rateLimit: options.rateLimit,
     });
     return new ScimServer(registry, store, contract, backend, router, () => spc, services, options.baseUrl);
   }

@@ -39,6 +39,13 @@ export const BEARER_SCHEME: AuthenticationScheme = {
   primary: true,
 };
 
+export const BASIC_SCHEME: AuthenticationScheme = {
+  type: 'httpbasic',
+  name: 'HTTP Basic',
+  description: 'Authentication with a user name and password (RFC 7617) in the Authorization header.',
+  specUri: 'https://www.rfc-editor.org/rfc/rfc7617',
+};
+
 export function serviceProviderConfig(options: {
   maxResults: number;
   defaultCount: number;

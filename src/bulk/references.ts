@@ -22,15 +22,20 @@ export function referencedBulkIds(path: unknown, data: unknown): Set<string> {
   return out;
 }
 
-/** A copy of `value` with every "bulkId:x" replaced by the id it resolved to. */
-export function substituteBulkIds(value: unknown, ids: ReadonlyMap<string, string>): unknown {
+/**
+ * A copy of `value` with every "bulkId:x" replaced by the id it resolved to. Like
+ * referencedBulkIds, it stops at depth 8: below that nothing is substituted (or copied), so data
+ * nested 100,000 levels deep cannot exhaust the stack (it used to answer the operation 500).
+ */
+export function substituteBulkIds(value: unknown, ids: ReadonlyMap<string, string>, depth = 0): unknown {
   if (typeof value === 'string') return PREFIX.test(value) ? (ids.get(value.slice(7)) ?? value) : value;
-  if (Array.isArray(value)) return value.map((v) => substituteBulkIds(v, ids));
+  if (depth > 8) return value;
+  if (Array.isArray(value)) return value.map((v) => substituteBulkIds(v, ids, depth + 1));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       // Own keys only, rebuilt on a fresh object: "__proto__" can never set a prototype here.
-      Object.defineProperty(out, k, { value: substituteBulkIds(v, ids), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, { value: substituteBulkIds(v, ids, depth + 1), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

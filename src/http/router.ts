@@ -1,10 +1,19 @@
 // The SCIM router: an Express router that can be mounted at any prefix of any Express app.
+// Order matters: security headers on every answer; CORS (so even a 429 is readable by the browser
+// that caused it); rate limiting before authentication (so guessing credentials is limited too);
+// authentication before a body is read (an unauthenticated client makes this server parse
+// nothing); then media type, size and JSON checks, and the contract-driven backend.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { ScimError } from '../errors.ts';
 import type { HandlerResult } from '../handlers/types.ts';
+import type { CorsOptions, RateLimitOptions } from '../options.ts';
 import type { RequestContext } from '../resources/context.ts';
+import { corsMiddleware } from './auth/cors.ts';
+import { rateLimitMiddleware } from './auth/rate-limit.ts';
+import { securityHeaders } from './auth/security-headers.ts';
 import type { RequestInfo, ScimBackend } from './backend.ts';
 import { sendError } from './errors.ts';
-import { bodyParserError, jsonBody, requireScimMediaType, SCIM_MEDIA_TYPE } from './media.ts';
+import { bodyParserError, jsonBody, rejectDeclaredOversize, requireScimMediaType, SCIM_MEDIA_TYPE } from './media.ts';
 
 export interface RouterOptions {
   /** Absolute public URL of the SCIM base (for servers behind a proxy); else taken from the request. */
@@ -13,25 +22,57 @@ export interface RouterOptions {
   /** /Bulk carries many resources: its own limit (RFC 7644 §3.7.4 maxPayloadSize). */
   readonly bulkBodyLimit: number;
   readonly logError: (err: unknown) => void;
+  /** CORS: off unless origins are listed. */
+  readonly cors?: CorsOptions;
+  /** Per-client rate limiting: off unless set. */
+  readonly rateLimit?: RateLimitOptions;
 }
+
+/** HEAD is GET without the body (RFC 9110 §9.3.2); Node drops the body itself. */
+const methodOf = (req: Request): string => (req.method === 'HEAD' ? 'GET' : req.method);
 
 export function createScimRouter(backend: ScimBackend, options: RouterOptions): Router {
   const router = express.Router();
   const fixedBase = options.baseUrl?.replace(/\/+$/, '');
 
-  router.use(requireScimMediaType);
-  // body-parser skips a body that is already parsed, so /Bulk's larger limit applies there only.
-  router.post('/Bulk', jsonBody(options.bulkBodyLimit));
-  router.use(jsonBody(options.bodyLimit));
+  router.use((_req: Request, res: Response, next: NextFunction) => {
+    // Shared with logging and metrics middleware (res.locals.scim): operationId and auth subject,
+    // set from the first middleware on so that 401, 413 and 429 answers carry it too.
+    res.locals.scim = {} satisfies RequestInfo;
+    next();
+  });
+  router.use(securityHeaders);
+  const cors = corsMiddleware(options.cors);
+  if (cors) router.use(cors);
+  const limiter = rateLimitMiddleware(options.rateLimit);
+  if (limiter) router.use(limiter);
+  router.use(async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      await backend.authenticate({ method: methodOf(req), path: req.path, headers: req.headers as never }, res.locals.scim);
+      next();
+    } catch (err) {
+      // A refused client's body is never read; closing the connection also spares reading it
+      // off the socket (Node would drain a kept-alive request's body to the end).
+      if (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0) res.set('Connection', 'close');
+      next(err);
+    }
+  });
+  // The path and body are checked only for operations the contract has: an unknown route or
+  // method is a 404/405 whatever its body. /Bulk has its own, larger limit.
+  const bulkBody = readBody(options.bulkBodyLimit);
+  const body = readBody(options.bodyLimit);
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    const operationId = (res.locals.scim as RequestInfo).operationId;
+    if (!operationId) return next();
+    if (!isDecodable(req.path)) return next(new ScimError(400, 'The request path is not validly percent-encoded', 'invalidSyntax'));
+    requireScimMediaType(req, res, (err?: unknown) => (err ? next(err) : (operationId === 'bulk' ? bulkBody : body)(req, res, next)));
+  });
   router.use(async (req: Request, res: Response) => {
     const ctx: RequestContext = { baseUrl: fixedBase ?? `${req.protocol}://${req.get('host')}${req.baseUrl}` };
-    // Shared with logging and metrics middleware (res.locals.scim): operationId and auth subject.
-    const info: RequestInfo = {};
-    res.locals.scim = info;
+    const info: RequestInfo = res.locals.scim;
     try {
       const result = await backend.handle(
-        // HEAD is GET without the body (RFC 9110 §9.3.2); Node drops the body itself.
-        { method: req.method === 'HEAD' ? 'GET' : req.method, path: req.path, query: req.query as never, headers: req.headers as never, body: req.body },
+        { method: methodOf(req), path: req.path, query: req.query as never, headers: req.headers as never, body: req.body },
         ctx,
         info,
       );
@@ -44,6 +85,27 @@ export function createScimRouter(backend: ScimBackend, options: RouterOptions): 
     sendError(res, bodyParserError(err) ?? err, options.logError);
   });
   return router;
+}
+
+/**
+ * RFC 3986 §2.1: a path with a `%` not followed by two hex digits, or escapes that are not UTF-8,
+ * is no URI; the router would fail decoding the {id} parameter (an opaque 500). Answer 400 instead.
+ */
+function isDecodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A size check on the declared length, then the JSON body parser, with the same limit. */
+function readBody(limit: string | number) {
+  const guard = rejectDeclaredOversize(limit);
+  const parse = jsonBody(limit);
+  return (req: Request, res: Response, next: NextFunction): void =>
+    guard(req, res, (err?: unknown) => (err ? next(err) : parse(req, res, next)));
 }
 
 function send(res: Response, result: HandlerResult): void {

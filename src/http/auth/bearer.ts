@@ -1,40 +1,47 @@
 // Static bearer tokens (RFC 6750 §2.1). Tokens are kept as SHA-256 digests and compared with
-// timingSafeEqual, so the comparison takes the same time whatever the token and never keeps the
-// cleartext longer than start-up. A token may name the User it acts for (RFC 7644 §3.11, /Me).
+// timingSafeEqual against every configured token, so the comparison takes the same time whatever
+// the token and the cleartext is never kept past start-up. A configuration may give the digest
+// itself (`sha256:<hex>`), so a config file holds no secret. A token may name the User it acts for
+// (RFC 7644 §3.11, /Me) and may be read-only.
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 import type { TokenConfig } from '../../options.ts';
+import type { Identity } from './identity.ts';
 
 export type { TokenConfig };
 
-/** Who made a request; `userId` is set when the credential maps to a User. */
-export interface Identity {
-  /** A printable name of the credential for logs (never the secret itself). */
-  readonly subject?: string;
-  readonly userId?: string;
+const DIGEST = /^sha256:([0-9a-f]{64})$/i;
+
+export function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
 }
 
-/** The caller's identity, or false when the credential is missing or wrong. */
-export type Authorizer = (headers: Record<string, string | string[] | undefined>) => Identity | false;
-
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token).digest();
+/** The digest a configured token is compared by: given as `sha256:<hex>`, or computed from the cleartext. */
+function configuredDigest(token: string): Buffer {
+  const given = DIGEST.exec(token);
+  return given ? Buffer.from(given[1], 'hex') : sha256(token);
 }
 
-/** An authorizer accepting any of `tokens`; with no tokens, every request (authentication off). */
-export function bearerAuthorizer(tokens: readonly (string | TokenConfig)[]): Authorizer {
+/** A verifier of presented bearer tokens; undefined when there are no tokens. */
+export type StaticTokenVerifier = (token: string) => Identity | undefined;
+
+export function staticTokenVerifier(tokens: readonly (string | TokenConfig)[]): StaticTokenVerifier | undefined {
+  if (tokens.length === 0) return undefined;
   const entries = tokens
     .map((t) => (typeof t === 'string' ? { token: t } : t))
-    .map((t, i) => ({ digest: digest(t.token), identity: { subject: `token#${i + 1}`, ...(t.userId ? { userId: t.userId } : {}) } }));
-  if (entries.length === 0) return () => ({});
-  return (headers) => {
-    const raw = headers.authorization;
-    const value = Array.isArray(raw) ? raw[0] : raw;
-    const match = value?.match(/^Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i);
-    if (!match) return false;
-    const presented = digest(match[1]);
-    let found: Identity | false = false;
-    for (const e of entries) if (timingSafeEqual(e.digest, presented) && !found) found = e.identity; // no early exit
+    .map((t, i) => ({
+      digest: configuredDigest(t.token),
+      identity: {
+        subject: `token#${i + 1}`,
+        ...(t.userId ? { userId: t.userId } : {}),
+        ...(t.readOnly ? { readOnly: true } : {}),
+      } satisfies Identity,
+    }));
+  return (token) => {
+    const presented = sha256(token);
+    let found: Identity | undefined;
+    // No early exit: every token is compared, so timing does not tell which one (if any) matched.
+    for (const e of entries) if (timingSafeEqual(e.digest, presented) && !found) found = e.identity;
     return found;
   };
 }
