@@ -22,3 +22,8 @@ function stripWeak(tag: string): string {
   const t = tag.trim();
   return t.startsWith('W/') ? t.slice(2) : t;
 }
+
+/** A client's tag in the weak spelling every stored version has, for stores that compare in SQL. */
+export function asStoredVersion(tag: string): string {
+  return `W/${stripWeak(tag)}`;
+}

@@ -3,16 +3,14 @@
 // and If-Match compares weakly, so a tag is accepted in its weak spelling.
 import { ScimError, excerpt } from '../../errors.ts';
 import type { WriteCondition } from '../store.ts';
+import { asStoredVersion } from '../versions.ts';
 
 /** The stored versions the condition accepts; undefined when any version will do. */
 export function acceptedVersions(condition: WriteCondition | undefined): string[] | undefined {
   const tags = condition?.ifMatch;
   if (!tags) return undefined;
   if (tags.some((t) => t.trim() === '*')) return undefined;
-  return tags.map((t) => {
-    const tag = t.trim();
-    return tag.startsWith('W/') ? tag : `W/${tag}`;
-  });
+  return tags.map(asStoredVersion);
 }
 
 /** When a conditional write changed nothing: 404 if the resource is gone, else 412. */

@@ -2,6 +2,7 @@
 // same transaction as the resource. A unique key that is taken is the 409 uniqueness error; a
 // filter's indexable equality becomes a lookup in this table (a necessary condition, so the
 // compiled filter still decides).
+import { cachedPrepare, type Prepare } from './statements.ts';
 import type Database from 'better-sqlite3';
 import { ScimError } from '../../errors.ts';
 import { indexableEquality, type Filter } from '../../filter/index.ts';
@@ -15,12 +16,14 @@ import type { SqliteRef } from './dialect.ts';
 export class KeysTable {
   private readonly byType = new Map<string, KeyedPath[]>();
   private readonly byId = new Map<string, KeyedPath>();
+  private readonly prepare: Prepare;
 
   constructor(
     private readonly db: Database.Database,
     registry: SchemaRegistry,
     indexes?: Readonly<Record<string, readonly string[]>>,
   ) {
+    this.prepare = cachedPrepare(db);
     for (const kp of keyedPaths(registry, indexes)) {
       this.byId.set(pathId(kp), kp);
       const list = this.byType.get(kp.rt.name) ?? [];
@@ -31,8 +34,8 @@ export class KeysTable {
 
   /** Writes the keys of a new or changed resource; throws 409 when a unique one is taken. */
   write(resourceType: string, seq: number, data: ResourceData, replacing: boolean): void {
-    if (replacing) this.db.prepare('DELETE FROM scim_keys WHERE seq = ?').run(seq);
-    const insert = this.db.prepare('INSERT INTO scim_keys (seq, path, key, is_unique) VALUES (?, ?, ?, ?)');
+    if (replacing) this.prepare('DELETE FROM scim_keys WHERE seq = ?').run(seq);
+    const insert = this.prepare('INSERT INTO scim_keys (seq, path, key, is_unique) VALUES (?, ?, ?, ?)');
     for (const kp of this.byType.get(resourceType) ?? []) {
       for (const key of keysOf(kp, data)) {
         try {
@@ -48,13 +51,13 @@ export class KeysTable {
   /** Recomputes every key when the indexed paths differ from those the file was written with. */
   rebuildIfChanged(): void {
     const wanted = JSON.stringify([...this.byId.values()].map((kp) => [pathId(kp), kp.unique, kp.caseExact]));
-    const row = this.db.prepare(`SELECT value FROM scim_settings WHERE name = 'keyed_paths'`).get() as { value: string } | undefined;
+    const row = this.prepare(`SELECT value FROM scim_settings WHERE name = 'keyed_paths'`).get() as { value: string } | undefined;
     if (row?.value === wanted) return;
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM scim_keys').run();
-      const rows = this.db.prepare('SELECT seq, type, data FROM scim_resources').all() as { seq: number; type: string; data: string }[];
+      this.prepare('DELETE FROM scim_keys').run();
+      const rows = this.prepare('SELECT seq, type, data FROM scim_resources').all() as { seq: number; type: string; data: string }[];
       for (const r of rows) this.write(r.type, r.seq, JSON.parse(r.data), false);
-      this.db.prepare(`INSERT OR REPLACE INTO scim_settings (name, value) VALUES ('keyed_paths', ?)`).run(wanted);
+      this.prepare(`INSERT OR REPLACE INTO scim_settings (name, value) VALUES ('keyed_paths', ?)`).run(wanted);
     }).immediate();
   }
 

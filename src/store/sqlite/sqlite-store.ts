@@ -27,6 +27,7 @@ import type {
 import { nextVersion } from '../versions.ts';
 import { sqliteDialect } from './dialect.ts';
 import { registerFunctions } from './functions.ts';
+import { cachedPrepare, type Prepare } from './statements.ts';
 import { KeysTable } from './keys-table.ts';
 import { migrate } from './schema.ts';
 
@@ -51,6 +52,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly types = new Map<string, ResourceTypeDef>();
   private readonly keys: KeysTable;
+  private readonly prepare: Prepare;
 
   constructor(registry: SchemaRegistry, options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -60,6 +62,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     registerFunctions(this.db);
+    this.prepare = cachedPrepare(this.db);
     migrate(this.db);
     for (const rt of registry.resourceTypes) this.types.set(rt.name, rt);
     this.keys = new KeysTable(this.db, registry, options.indexes);
@@ -77,7 +80,7 @@ export class SqliteStore implements Store {
     const created = now.toISOString();
     const resource: StoredResource = { resourceType, id, data, created, lastModified: created, version: nextVersion() };
     this.write(() => {
-      const { lastInsertRowid } = this.db
+      const { lastInsertRowid } = this
         .prepare(
           `INSERT INTO scim_resources (id, type, data, created, created_ms, last_modified, modified_ms, version)
            VALUES (@id, @type, @data, @created, @ms, @created, @ms, @version)`,
@@ -90,7 +93,7 @@ export class SqliteStore implements Store {
   }
 
   async get(resourceType: string, id: string): Promise<StoredResource | undefined> {
-    const row = this.db
+    const row = this
       .prepare('SELECT seq, id, data, created, last_modified, version FROM scim_resources WHERE type = ? AND id = ?')
       .get(resourceType, id) as ResourceRow | undefined;
     return row && toResource(resourceType, row);
@@ -109,7 +112,7 @@ export class SqliteStore implements Store {
     const lastModified = now.toISOString();
     const version = nextVersion();
     return this.write(() => {
-      const row = this.db
+      const row = this
         .prepare(
           `UPDATE scim_resources SET data = @data, last_modified = @lastModified, modified_ms = @ms, version = @version
            WHERE type = @type AND id = @id${accepted ? ' AND version IN (SELECT value FROM json_each(@accepted))' : ''}
@@ -135,7 +138,7 @@ export class SqliteStore implements Store {
     const accepted = acceptedVersions(condition);
     this.write(() => {
       // Memberships naming the resource, and its keys, go with it (ON DELETE CASCADE).
-      const { changes } = this.db
+      const { changes } = this
         .prepare(
           `DELETE FROM scim_resources WHERE type = @type AND id = @id${accepted ? ' AND version IN (SELECT value FROM json_each(@accepted))' : ''}`,
         )
@@ -148,8 +151,8 @@ export class SqliteStore implements Store {
     const plan = planQuery(sqliteDialect, this.rt(resourceType), query, this.keys.hint);
     // One read transaction: the count and the page see the same snapshot.
     const { total, rows } = this.db.transaction(() => ({
-      total: (this.db.prepare(plan.count.sql).get(named(plan.count.params)) as { n: number }).n,
-      rows: this.db.prepare(plan.page.sql).all(named(plan.page.params)) as ResourceRow[],
+      total: (this.prepare(plan.count.sql).get(named(plan.count.params)) as { n: number }).n,
+      rows: this.prepare(plan.page.sql).all(named(plan.page.params)) as ResourceRow[],
     }))();
     const page = plan.probe ? rows.slice(0, query.page.limit) : rows;
     const last = page[page.length - 1];
@@ -162,31 +165,31 @@ export class SqliteStore implements Store {
   }
 
   async count(resourceType: string): Promise<number> {
-    return (this.db.prepare('SELECT count(*) AS n FROM scim_resources WHERE type = ?').get(resourceType) as { n: number }).n;
+    return (this.prepare('SELECT count(*) AS n FROM scim_resources WHERE type = ?').get(resourceType) as { n: number }).n;
   }
 
   async members(groupId: string): Promise<readonly Member[]> {
-    const rows = this.db
+    const rows = this
       .prepare('SELECT member_id, member_type, display FROM scim_memberships WHERE group_id = ? ORDER BY pos')
       .all(groupId) as { member_id: string; member_type: Member['type']; display: string | null }[];
     return rows.map((r) => ({ value: r.member_id, type: r.member_type, ...(r.display !== null ? { display: r.display } : {}) }));
   }
 
   async isMember(groupId: string, memberId: string): Promise<boolean> {
-    return this.db.prepare('SELECT 1 FROM scim_memberships WHERE group_id = ? AND member_id = ?').get(groupId, memberId) !== undefined;
+    return this.prepare('SELECT 1 FROM scim_memberships WHERE group_id = ? AND member_id = ?').get(groupId, memberId) !== undefined;
   }
 
   async groupsOf(memberId: string): Promise<readonly string[]> {
-    const rows = this.db.prepare('SELECT group_id FROM scim_memberships WHERE member_id = ? ORDER BY pos').all(memberId) as { group_id: string }[];
+    const rows = this.prepare('SELECT group_id FROM scim_memberships WHERE member_id = ? ORDER BY pos').all(memberId) as { group_id: string }[];
     return rows.map((r) => r.group_id);
   }
 
   async typeOf(id: string): Promise<string | undefined> {
-    return (this.db.prepare('SELECT type FROM scim_resources WHERE id = ?').get(id) as { type: string } | undefined)?.type;
+    return (this.prepare('SELECT type FROM scim_resources WHERE id = ?').get(id) as { type: string } | undefined)?.type;
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.prepare('SELECT 1').get();
   }
 
   async close(): Promise<void> {
@@ -200,7 +203,7 @@ export class SqliteStore implements Store {
   }
 
   private versionOf(resourceType: string, id: string): string | undefined {
-    const row = this.db.prepare('SELECT version FROM scim_resources WHERE type = ? AND id = ?').get(resourceType, id) as
+    const row = this.prepare('SELECT version FROM scim_resources WHERE type = ? AND id = ?').get(resourceType, id) as
       | { version: string }
       | undefined;
     return row?.version;
@@ -208,10 +211,10 @@ export class SqliteStore implements Store {
 
   /** The memory store's order of effects: clear (replace), remove, then add in list order. */
   private applyMembership(groupId: string, change: MembershipChange): void {
-    if (change.replace) this.db.prepare('DELETE FROM scim_memberships WHERE group_id = ?').run(groupId);
-    const remove = this.db.prepare('DELETE FROM scim_memberships WHERE group_id = ? AND member_id = ?');
+    if (change.replace) this.prepare('DELETE FROM scim_memberships WHERE group_id = ?').run(groupId);
+    const remove = this.prepare('DELETE FROM scim_memberships WHERE group_id = ? AND member_id = ?');
     for (const memberId of change.remove ?? []) remove.run(groupId, memberId);
-    const add = this.db.prepare(
+    const add = this.prepare(
       `INSERT INTO scim_memberships (group_id, member_id, member_type, display) VALUES (?, ?, ?, ?)
        ON CONFLICT (group_id, member_id) DO NOTHING`,
     );
