@@ -518,7 +518,7 @@ export interface components {
             id?: components["schemas"]["Id"];
             externalId?: components["schemas"]["ExternalId"];
             meta?: components["schemas"]["Meta"];
-            /** @description A human-readable name for the Group. REQUIRED (RFC 7643 §4.2). */
+            /** @description A human-readable name for the Group. REQUIRED (RFC 7643 §4.2), so never empty. */
             displayName?: string;
             /** @description A list of members of the Group. Each must reference an existing User or Group. */
             members?: {
@@ -827,7 +827,7 @@ export interface components {
             /** @description The value to add or replace with. */
             value?: unknown;
         };
-        /** @description A human-readable name for the Group. REQUIRED (RFC 7643 §4.2). */
+        /** @description A human-readable name for the Group. REQUIRED (RFC 7643 §4.2), so never empty. */
         displayName: string;
         Feature: {
             supported: boolean;

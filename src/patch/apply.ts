@@ -203,6 +203,8 @@ function setAt(env: PatchEnvironment, doc: ScimObject, primaries: PrimaryTracker
       checkImmutable(sub, el[sub.name], v);
       if (v === undefined) delete el[sub.name];
       else el[sub.name] = v;
+      // `emails.primary = true` without a filter marks every value; only one may keep it.
+      primaries.track(target.path, el);
     }
     if (!attribute.multiValued) holder[name] = elements[0];
     return;

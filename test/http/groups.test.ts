@@ -73,6 +73,14 @@ describe('Groups', () => {
       expect(await groupCount(client)).toBe(before);
     });
 
+    it('rejects an empty displayName (REQUIRED, RFC 7643 §4.2): 400 invalidValue, nothing created', async () => {
+      const before = await groupCount(client);
+      const res = await client.post('/Groups', { schemas: [GROUP_URN], displayName: '' });
+      expectScimError(res, 400, 'invalidValue');
+      expect(res.body.detail).toMatch(/displayName/);
+      expect(await groupCount(client)).toBe(before);
+    });
+
     it("accepts Entra ID's create body (ADSCIM schema URN, externalId, client-sent meta)", async () => {
       const displayName = unique('Entra Group');
       const externalId = randomUUID();

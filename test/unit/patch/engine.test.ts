@@ -206,6 +206,14 @@ describe('add (§3.5.2.1)', () => {
       after: (u) => void u.emails.push({ value: 'bj@example.net', type: 'other' }),
     },
     {
+      name: 'primary set on every value without a filter: only the last keeps it (RFC 7643 §2.4)',
+      ops: [{ op: 'replace', path: 'emails.primary', value: true }],
+      after: (u) => {
+        u.emails[0].primary = false;
+        u.emails[1].primary = true;
+      },
+    },
+    {
       name: 'the same value as the current single value: no change',
       ops: [{ op: 'add', path: 'displayName', value: 'Babs Jensen' }],
       changed: false,
