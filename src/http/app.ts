@@ -10,7 +10,8 @@ import { healthRouter } from '../ops/health.ts';
 import type { Logger } from '../ops/logger.ts';
 import { createMetrics } from '../ops/metrics.ts';
 import { requestId } from '../ops/request-id.ts';
-import { requestLogger } from '../ops/request-log.ts';
+import { requestLog } from '../ops/request-log.ts';
+import { observeResponses, type ResponseObserver } from '../ops/response-observer.ts';
 import { sendError } from './errors.ts';
 
 export interface AppOptions {
@@ -35,9 +36,17 @@ export function createApp(server: ScimServer, options: AppOptions = {}): Express
     resourceTypes: server.registry.resourceTypes.map((rt) => rt.name),
     processMetrics: options.processMetrics,
   });
-  app.use(requestId);
-  if (options.logger) app.use(requestLogger(options.logger));
-  app.use(metrics.observe);
+  const observers: ResponseObserver[] = [metrics.observe];
+  if (options.logger) observers.push(requestLog(options.logger));
+  const observe = observeResponses(observers);
+  // One middleware for both (each Express layer costs per request).
+  app.use((req, res, next) => {
+    requestId(req, res);
+    observe(req, res, next);
+  });
+  // SCIM requests are the traffic: their router comes first, so they skip the other routes'
+  // matching (unless the base is the root, where it must come last to leave them reachable).
+  if (scimPath !== '/') app.use(scimPath, server.router);
   app.use(healthRouter({ store: server.store, isShuttingDown: options.isShuttingDown, logger: options.logger }));
   app.get('/metrics', metrics.scrape);
 
@@ -64,7 +73,7 @@ export function createApp(server: ScimServer, options: AppOptions = {}): Express
     res.type('application/yaml').send(contractYaml);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }));
-  app.use(scimPath, server.router);
+  if (scimPath === '/') app.use(scimPath, server.router);
   app.use((_req: Request, res: Response) => sendError(res, new ScimError(404, 'Not found')));
   return app;
 }

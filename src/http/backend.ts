@@ -2,11 +2,12 @@
 // normalised (attribute-name case, nulls), validated by Ajv against the contract, and dispatched
 // to the handler of that operationId. Authentication follows the contract's `security`
 // requirements (bearerAuth or basicAuth); the router runs it before a body is read.
-import { OpenAPIBackend, OpenAPIValidator, type Context, type Document, type Request as BackendRequest } from 'openapi-backend';
-import { installCompiledRouting } from './compiled-router.ts';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { OpenAPIBackend, OpenAPIValidator, type Context, type Document, type Operation, type Request as BackendRequest } from 'openapi-backend';
+import { copyQuery, installCompiledRouting, normaliseRequestPath } from './compiled-router.ts';
 import type { Json, JsonObject } from '../contract/load.ts';
 import { ScimError } from '../errors.ts';
-import type { Authenticator, AuthOutcome } from './auth/authenticator.ts';
+import type { Authenticator, AuthOutcome, SecurityScheme } from './auth/authenticator.ts';
 import type { Headers, Identity } from './auth/identity.ts';
 import { assertMayCall, isReadOperation } from './auth/permissions.ts';
 import type { HandlerResult, Handlers, OperationId } from '../handlers/types.ts';
@@ -39,16 +40,46 @@ export interface RequestInfo {
   subject?: string;
 }
 
+/** Everything known about one operation of the contract, computed once at start-up. */
+interface Route {
+  readonly operation: Operation;
+  readonly operationId: string;
+  /** A read-only credential may call it (GET, .search). */
+  readonly read: boolean;
+  /** No credential needed (auth off, public discovery, or no security requirement). */
+  readonly open: boolean;
+  /** The security schemes the contract accepts for it. */
+  readonly schemes: ReadonlySet<string>;
+  readonly bodyKind?: BodyKind;
+  /** Header parameters handed to the handler, in the contract's spelling. */
+  readonly headerNames: readonly string[];
+  /** Declared query parameters; others are ignored, not rejected. */
+  readonly queryNames: ReadonlySet<string>;
+  /** Query parameters of array type: a single value is read as a one-element list. */
+  readonly arrayQueryNames: readonly string[];
+  /** openapi-backend's compiled Ajv validators for the body and the parameters. */
+  readonly validators: readonly ValidateFunction[];
+}
+
+/** A request that passed routing and authentication, before its body is read. */
+export interface Admission {
+  /** Undefined for an unknown path or method: `unrouted` is the 404/405 to answer. */
+  readonly route?: Route;
+  readonly unrouted?: ScimError;
+  readonly identity?: Identity;
+  readonly scheme?: SecurityScheme;
+}
+
 export interface ScimBackend {
   readonly api: OpenAPIBackend;
   /**
-   * Authenticates and authorises a request before its body is read: resolves to the caller's
-   * identity (undefined when none is needed, or for an unknown route), throws a 401/403 ScimError.
-   * Sets `info.operationId` when the contract has an operation for the request.
-   * `handle` enforces the same rules again and reuses this outcome (keyed by the headers object).
+   * Routes and authenticates a request before its body is read, so an unauthenticated client makes
+   * this server parse nothing: throws a 401/403 ScimError; an unknown route is admitted with
+   * `unrouted` set (answered by `handle`, whatever the body). Sets `info.operationId`/`subject`.
    */
-  authenticate(req: Pick<BackendRequest, 'method' | 'path' | 'headers'>, info?: RequestInfo): Promise<Identity | undefined>;
-  handle(req: BackendRequest, ctx: RequestContext, info?: RequestInfo): Promise<HandlerResult>;
+  admit(req: Pick<BackendRequest, 'method' | 'path' | 'headers'>, info?: RequestInfo): Promise<Admission>;
+  /** Normalises, validates (openapi-backend's validator) and dispatches to the operation's handler. */
+  handle(admission: Admission, req: BackendRequest, ctx: RequestContext): Promise<HandlerResult>;
 }
 
 export async function createBackend(options: BackendOptions): Promise<ScimBackend> {
@@ -69,7 +100,7 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
   // does not change after start-up, so compute it once.
   const operations = api.router.getOperations();
   api.router.getOperations = () => operations;
-  installCompiledRouting(api.router, operations);
+  const pathParamsOf = installCompiledRouting(api.router, operations);
   // Request validators are compiled now; response validators (used only by tests) on first use,
   // which keeps start-up about a second shorter.
   api.validator = new OpenAPIValidator({
@@ -83,109 +114,121 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
   api.validator.preCompileRequestValidators();
   api.validate = true;
 
-  // Per operation: whether a read-only credential may call it, and whether it needs a credential.
-  const access = new Map<string, { read: boolean; open: boolean }>();
+  const routes = new Map<Operation, Route>();
   for (const op of operations) {
     const open = !options.authenticator.enabled || (Boolean(options.publicDiscovery) && (op.tags ?? []).includes('Discovery'));
-    access.set(op.operationId!, { read: isReadOperation(op.method, op.path), open: open || (op.security ?? []).length === 0 });
+    const security = (op.security ?? []) as Record<string, unknown>[];
+    const schema = (op.requestBody as { content?: Record<string, { schema?: JsonObject }> } | undefined)?.content?.[
+      'application/scim+json'
+    ]?.schema;
+    const parameters = (op.parameters ?? []) as { in?: string; name: string; schema?: { type?: unknown } }[];
+    routes.set(op, {
+      operation: op,
+      operationId: op.operationId!,
+      read: isReadOperation(op.method, op.path),
+      open: open || security.length === 0,
+      schemes: new Set(security.flatMap((requirement) => Object.keys(requirement))),
+      bodyKind: schema ? bodyKindOf(schema, options.registry) : undefined,
+      headerNames: parameters.filter((p) => p.in === 'header').map((p) => p.name),
+      queryNames: new Set(parameters.filter((p) => p.in === 'query').map((p) => p.name)),
+      arrayQueryNames: parameters.filter((p) => p.in === 'query' && p.schema?.type === 'array').map((p) => p.name),
+      validators: (api.validator.getRequestValidatorsForOperation(op.operationId!) ?? []) as unknown as ValidateFunction[],
+    });
   }
-  // One verification per request, shared by the router's early check and the security handlers.
+
+  // One verification per request, shared by `admit` and a second look from `handle`.
   const outcomes = new WeakMap<object, Promise<AuthOutcome>>();
   const outcomeOf = (headers: Headers): Promise<AuthOutcome> => {
     let outcome = outcomes.get(headers);
     if (!outcome) outcomes.set(headers, (outcome = options.authenticator.authenticate(headers)));
     return outcome;
   };
-  const ANONYMOUS: Identity = {};
 
-  const bodyKinds = new Map<string, BodyKind>();
-  const headerParams = new Map<string, string[]>();
-  const queryParams = new Map<string, Set<string>>();
-  for (const op of operations) {
-    const schema = (op.requestBody as { content?: Record<string, { schema?: JsonObject }> } | undefined)?.content?.[
-      'application/scim+json'
-    ]?.schema;
-    if (schema) bodyKinds.set(op.operationId!, bodyKindOf(schema, options.registry));
-    const headers = (op.parameters ?? [])
-      .filter((p: object) => 'in' in p && p.in === 'header')
-      .map((p: object) => (p as { name: string }).name);
-    headerParams.set(op.operationId!, headers);
-    const query = (op.parameters ?? []).filter((p: object) => 'in' in p && p.in === 'query');
-    queryParams.set(op.operationId!, new Set(query.map((p: object) => (p as { name: string }).name)));
+  function routeOf(req: Pick<BackendRequest, 'method' | 'path'>): Route | ScimError {
+    try {
+      return routes.get(api.router.matchOperation({ method: req.method, path: req.path, headers: {} }, true))!;
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('405')) return methodNotAllowed(req.path);
+      return new ScimError(404, 'No such endpoint');
+    }
   }
 
-  type Args = [BackendRequest, RequestContext, RequestInfo | undefined];
-  api.register({
-    postRoutingHandler: (c: Context, req: BackendRequest, _ctx: RequestContext, info?: RequestInfo) => {
-      if (!c.operation) return;
-      if (info) info.operationId = c.operation.operationId;
-      // Query parameters the contract does not declare for the operation are ignored, not rejected.
-      const declared = queryParams.get(c.operation.operationId!);
-      if (declared && req.query && typeof req.query === 'object') {
-        for (const name of Object.keys(req.query)) if (!declared.has(name)) delete (req.query as Record<string, unknown>)[name];
-      }
-      const kind = bodyKinds.get(c.operation.operationId!);
-      if (!kind || req.body === undefined) return;
+  /** RFC 9110 §15.5.6: a 405 lists the methods the resource does support. */
+  function methodNotAllowed(path: string): ScimError {
+    const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((method) => api.router.matchOperation({ method, path, headers: {} }) !== undefined);
+    return new ScimError(405, 'Method not allowed on this endpoint', undefined, { Allow: allowed.join(', ') });
+  }
+
+  async function admit(req: Pick<BackendRequest, 'method' | 'path' | 'headers'>, info?: RequestInfo): Promise<Admission> {
+    const route = routeOf(req);
+    if (route instanceof ScimError) return { unrouted: route };
+    if (info) info.operationId = route.operationId;
+    if (route.open) return { route };
+    const outcome = await outcomeOf(req.headers as Headers);
+    // RFC 6750 §3: a 401 names the schemes the client should use.
+    if (outcome.scheme === undefined || !route.schemes.has(outcome.scheme)) throw options.authenticator.challenge(outcome);
+    if (info && outcome.identity.subject) info.subject = outcome.identity.subject;
+    assertMayCall(outcome.identity, outcome.scheme, route.read);
+    return { route, identity: outcome.identity, scheme: outcome.scheme };
+  }
+
+  function validationError(errors: ErrorObject[], route: Route): ScimError {
+    const first = errors[0]?.instancePath ?? '';
+    if (errors[0]?.keyword === 'required' && (errors[0].params as { missingProperty?: string }).missingProperty === 'requestBody') {
+      return new ScimError(400, 'A JSON request body is required', 'invalidSyntax');
+    }
+    if (first.startsWith('/requestBody')) {
+      return ajvErrorToScim(errors, {
+        prefix: '/requestBody',
+        scimType: first === '/requestBody/filter' ? 'invalidFilter' : route.bodyKind?.kind === 'message' ? 'invalidSyntax' : 'invalidValue',
+      });
+    }
+    return ajvErrorToScim(errors, { prefix: '/query', scimType: first.startsWith('/query/filter') ? 'invalidFilter' : 'invalidValue' });
+  }
+
+  // Dispatch is done here rather than by api.handleRequest, which parses the request three times
+  // (route, validate, coerce) and runs the security handlers through promise chains, for work
+  // `admit` did before the body was read. The route table, the Ajv validators compiled from the
+  // contract and the handler registry are openapi-backend's; this runs them once each.
+  async function handle(admission: Admission, req: BackendRequest, ctx: RequestContext): Promise<HandlerResult> {
+    const { route } = admission;
+    if (!route) throw admission.unrouted ?? new ScimError(404, 'No such endpoint');
+    const query = copyQuery(req.query as Record<string, unknown> | undefined);
+    for (const name of Object.keys(query)) if (!route.queryNames.has(name)) delete query[name];
+    for (const name of route.arrayQueryNames) if (typeof query[name] === 'string') query[name] = [query[name]];
+    const kind = route.bodyKind;
+    if (kind && req.body !== undefined) {
       req.body = kind.kind === 'resource' ? normalizeResource(kind.rt, req.body) : canonicalizeMessage(kind.schema, req.body);
-    },
-    validationFail: (c: Context) => {
-      const errors = c.validation.errors ?? [];
-      const first = errors[0]?.instancePath ?? '';
-      const kind = c.operation && bodyKinds.get(c.operation.operationId!);
-      if (errors[0]?.keyword === 'required' && (errors[0].params as { missingProperty?: string }).missingProperty === 'requestBody') {
-        throw new ScimError(400, 'A JSON request body is required', 'invalidSyntax');
-      }
-      if (first.startsWith('/requestBody')) {
-        throw ajvErrorToScim(errors, {
-          prefix: '/requestBody',
-          scimType: first === '/requestBody/filter' ? 'invalidFilter' : kind?.kind === 'message' ? 'invalidSyntax' : 'invalidValue',
-        });
-      }
-      throw ajvErrorToScim(errors, {
-        prefix: '/query',
-        scimType: first.startsWith('/query/filter') ? 'invalidFilter' : 'invalidValue',
-      });
-    },
-    notFound: () => {
-      throw new ScimError(404, 'No such endpoint');
-    },
-    methodNotAllowed: (_c: Context, req: BackendRequest) => {
-      // RFC 9110 §15.5.6: a 405 lists the methods the resource does support.
-      const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((method) => {
-        try {
-          return Boolean(api.router.matchOperation({ method, path: req.path, headers: {} }, true));
-        } catch {
-          return false;
-        }
-      });
-      throw new ScimError(405, 'Method not allowed on this endpoint', undefined, { Allow: allowed.join(', ') });
-    },
-    unauthorizedHandler: async (_c: Context, req: BackendRequest) => {
-      // RFC 6750 §3: a 401 names the schemes the client should use. Awaiting the outcome again
-      // rethrows a verification that could not be done (503), rather than calling it a 401.
-      throw options.authenticator.challenge(await outcomeOf(req.headers as Headers));
-    },
-  });
-  for (const scheme of ['bearerAuth', 'basicAuth'] as const) {
-    api.registerSecurityHandler(scheme, async (c: Context, req: BackendRequest) => {
-      if (access.get(c.operation.operationId!)?.open) return ANONYMOUS;
-      const outcome = await outcomeOf(req.headers as Headers);
-      return outcome.scheme === scheme ? outcome.identity : false;
-    });
+    }
+    const params = pathParamsOf(route.operation, normaliseRequestPath(req).path);
+    // The shape openapi-backend's validators expect; Ajv coerces path and query values in place.
+    // Header parameters are all strings in the contract, so the request's headers are not copied.
+    const parameters: Record<string, unknown> = { path: params, query, header: req.headers, cookie: {} };
+    if (req.body !== undefined) parameters.requestBody = req.body;
+    let errors: ErrorObject[] | undefined;
+    for (const validate of route.validators) {
+      if (!validate(parameters)) (errors ??= []).push(...(validate.errors ?? []));
+    }
+    if (errors) throw validationError(errors, route);
+    const context = {
+      api,
+      operation: route.operation,
+      request: { method: req.method, path: req.path, params, query, headers: req.headers, body: req.body },
+      security: admission.scheme ? { authorized: true, [admission.scheme]: admission.identity } : { authorized: true },
+    } as unknown as Context;
+    return api.handlers[route.operationId]!(context, req, ctx);
   }
 
   for (const [operationId, handler] of Object.entries(options.handlers)) {
-    const headersOf = headerParams.get(operationId) ?? [];
-    api.register(operationId, (c: Context, ...[req, ctx, info]: Args) => {
+    const route = [...routes.values()].find((r) => r.operationId === operationId);
+    const headerNames = route?.headerNames ?? [];
+    api.register(operationId, (c: Context, req: BackendRequest, ctx: RequestContext) => {
       const headers: Record<string, string | undefined> = {};
-      for (const name of headersOf) {
+      for (const name of headerNames) {
         const v = c.request.headers[name.toLowerCase()];
         headers[name] = Array.isArray(v) ? v.join(', ') : v;
       }
-      const scheme = (['bearerAuth', 'basicAuth'] as const).find((s) => isIdentity(c.security?.[s]));
-      const identity = scheme ? (c.security[scheme] as Identity) : undefined;
-      assertMayCall(identity, scheme, access.get(operationId)?.read ?? false);
-      if (info && identity?.subject) info.subject = identity.subject;
+      const identity = (c.security as { bearerAuth?: Identity; basicAuth?: Identity }).bearerAuth ?? c.security.basicAuth;
       return (handler as (input: unknown) => Promise<HandlerResult>)({
         params: c.request.params,
         query: c.request.query,
@@ -196,33 +239,7 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
     });
   }
 
-  async function authenticate(req: Pick<BackendRequest, 'method' | 'path' | 'headers'>, info?: RequestInfo): Promise<Identity | undefined> {
-    let operation;
-    try {
-      operation = api.router.matchOperation({ method: req.method, path: req.path, headers: {} }, true);
-    } catch {
-      return undefined; // 404 or 405, answered by `handle`
-    }
-    if (info) info.operationId = operation.operationId;
-    const rules = access.get(operation.operationId!);
-    if (!rules || rules.open) return undefined;
-    const outcome = await outcomeOf(req.headers as Headers);
-    if (outcome.scheme === undefined) throw options.authenticator.challenge(outcome);
-    if (info && outcome.identity.subject) info.subject = outcome.identity.subject;
-    assertMayCall(outcome.identity, outcome.scheme, rules.read);
-    return outcome.identity;
-  }
-
-  return {
-    api,
-    authenticate,
-    handle: (req, ctx, info) => api.handleRequest(req, req, ctx, info) as Promise<HandlerResult>,
-  };
-}
-
-/** A security handler's successful result (openapi-backend stores failures as false or {error}). */
-function isIdentity(value: unknown): value is Identity {
-  return typeof value === 'object' && value !== null && !('error' in value);
+  return { api, admit, handle };
 }
 
 function bodyKindOf(schema: JsonObject, registry: SchemaRegistry): BodyKind {

@@ -49,7 +49,7 @@ function normalize(req: Pick<Request, 'method' | 'path'>): { method: string; pat
  * Installs the compiled table on `router` (apiRoot must be "/", as the SCIM router mounts it).
  * Throws at start-up if the contract uses a parameter style the fast parser does not implement.
  */
-export function installCompiledRouting(router: OpenAPIRouter, operations: readonly Operation[]): void {
+export function installCompiledRouting(router: OpenAPIRouter, operations: readonly Operation[]): PathParamsOf {
   for (const op of operations) {
     for (const p of op.parameters ?? []) {
       const param = p as { in?: string; content?: unknown; explode?: boolean; name?: string };
@@ -83,13 +83,9 @@ export function installCompiledRouting(router: OpenAPIRouter, operations: readon
   }) as OpenAPIRouter['matchOperation'];
 
   const byOperation = new Map(routes.map((r) => [r.operation, r]));
-  router.parseRequest = ((req: Request, operation?: Operation): ParsedRequest => {
-    const { method, path } = normalize(req);
-    const query: Record<string, unknown> = {};
-    // A copy: validation coerces query values in place.
-    for (const [k, v] of Object.entries((req.query as Record<string, unknown> | undefined) ?? {})) query[k] = Array.isArray(v) ? [...v] : v;
+  const pathParams: PathParamsOf = (operation, path) => {
     const params: Record<string, string> = {};
-    const route = operation && byOperation.get(operation);
+    const route = byOperation.get(operation);
     if (route && route.paramNames.length > 0) {
       const m = route.pattern.exec(path);
       route.paramNames.forEach((name, i) => {
@@ -102,15 +98,33 @@ export function installCompiledRouting(router: OpenAPIRouter, operations: readon
         }
       });
     }
+    return params;
+  };
+  router.parseRequest = ((req: Request, operation?: Operation): ParsedRequest => {
+    const { method, path } = normalize(req);
+    const params = operation ? pathParams(operation, path) : {};
     return {
       ...req,
       method,
       path,
       params,
       headers: { ...(req.headers as Record<string, string | string[]>) },
-      query,
+      query: copyQuery(req.query as Record<string, unknown> | undefined),
       cookies: {},
       requestBody: req.body,
     } as ParsedRequest;
   }) as OpenAPIRouter['parseRequest'];
+  return pathParams;
 }
+
+/** The path parameters of a request already matched to `operation`, percent-decoded. */
+export type PathParamsOf = (operation: Operation, normalisedPath: string) => Record<string, string>;
+
+/** A copy of the parsed query string: validation coerces values in place. */
+export function copyQuery(query: Record<string, unknown> | undefined): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  if (query) for (const k in query) copy[k] = Array.isArray(query[k]) ? [...(query[k] as unknown[])] : query[k];
+  return copy;
+}
+
+export { normalize as normaliseRequestPath };

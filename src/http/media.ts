@@ -8,17 +8,13 @@ export const SCIM_MEDIA_TYPE = 'application/scim+json; charset=utf-8';
 const ACCEPTED = ['application/scim+json', 'application/json'];
 
 /** Whether the request carries body bytes (chunked, or a positive Content-Length). */
-function hasBody(req: Request): boolean {
+export function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
 /** 415 for a body in any other media type; bodies are only read for the two accepted types. */
-export function requireScimMediaType(req: Request, _res: Response, next: NextFunction): void {
-  if (hasBody(req) && !req.is(ACCEPTED)) {
-    next(new ScimError(415, `Unsupported media type; send ${ACCEPTED.join(' or ')}`));
-    return;
-  }
-  next();
+export function requireScimMediaType(req: Request): void {
+  if (hasBody(req) && !req.is(ACCEPTED)) throw new ScimError(415, `Unsupported media type; send ${ACCEPTED.join(' or ')}`);
 }
 
 /**
@@ -78,13 +74,11 @@ export function limitInBytes(limit: string | number): number {
  */
 export function rejectDeclaredOversize(limit: string | number) {
   const max = limitInBytes(limit);
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req: Request, res: Response): void => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > max) {
-      res.set('Connection', 'close');
-      next(new ScimError(413, `The request body is too large (limit ${max} bytes)`));
-      return;
+      res.setHeader('Connection', 'close');
+      throw new ScimError(413, `The request body is too large (limit ${max} bytes)`);
     }
-    next();
   };
 }

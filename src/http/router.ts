@@ -10,10 +10,10 @@ import type { CorsOptions, RateLimitOptions } from '../options.ts';
 import type { RequestContext } from '../resources/context.ts';
 import { corsMiddleware } from './auth/cors.ts';
 import { rateLimitMiddleware } from './auth/rate-limit.ts';
-import { securityHeaders } from './auth/security-headers.ts';
+import { setSecurityHeaders } from './auth/security-headers.ts';
 import type { RequestInfo, ScimBackend } from './backend.ts';
 import { sendError } from './errors.ts';
-import { bodyParserError, jsonBody, rejectDeclaredOversize, requireScimMediaType, SCIM_MEDIA_TYPE } from './media.ts';
+import { bodyParserError, hasBody, jsonBody, rejectDeclaredOversize, requireScimMediaType, SCIM_MEDIA_TYPE } from './media.ts';
 
 export interface RouterOptions {
   /** Absolute public URL of the SCIM base (for servers behind a proxy); else taken from the request. */
@@ -34,51 +34,49 @@ const methodOf = (req: Request): string => (req.method === 'HEAD' ? 'GET' : req.
 export function createScimRouter(backend: ScimBackend, options: RouterOptions): Router {
   const router = express.Router();
   const fixedBase = options.baseUrl?.replace(/\/+$/, '');
+  const bulkBody = readBody(options.bulkBodyLimit);
+  const body = readBody(options.bodyLimit);
 
   router.use((_req: Request, res: Response, next: NextFunction) => {
-    // Shared with logging and metrics middleware (res.locals.scim): operationId and auth subject,
-    // set from the first middleware on so that 401, 413 and 429 answers carry it too.
+    // Shared with logging and metrics (res.locals.scim): operationId and auth subject, set from the
+    // first step on so that 401, 413 and 429 answers carry it too.
     res.locals.scim = {} satisfies RequestInfo;
+    setSecurityHeaders(res);
     next();
   });
-  router.use(securityHeaders);
   const cors = corsMiddleware(options.cors);
   if (cors) router.use(cors);
   const limiter = rateLimitMiddleware(options.rateLimit);
   if (limiter) router.use(limiter);
-  router.use(async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      await backend.authenticate({ method: methodOf(req), path: req.path, headers: req.headers as never }, res.locals.scim);
-      next();
-    } catch (err) {
-      // A refused client's body is never read; closing the connection also spares reading it
-      // off the socket (Node would drain a kept-alive request's body to the end).
-      if (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0) res.set('Connection', 'close');
-      next(err);
-    }
-  });
-  // The path and body are checked only for operations the contract has: an unknown route or
-  // method is a 404/405 whatever its body. /Bulk has its own, larger limit.
-  const bulkBody = readBody(options.bulkBodyLimit);
-  const body = readBody(options.bodyLimit);
-  router.use((req: Request, res: Response, next: NextFunction) => {
-    const operationId = (res.locals.scim as RequestInfo).operationId;
-    if (!operationId) return next();
-    if (!isDecodable(req.path)) return next(new ScimError(400, 'The request path is not validly percent-encoded', 'invalidSyntax'));
-    requireScimMediaType(req, res, (err?: unknown) => (err ? next(err) : (operationId === 'bulk' ? bulkBody : body)(req, res, next)));
-  });
+  // The rest is one step rather than a middleware each: Express's per-layer dispatch was a
+  // measurable share of a GET's CPU (scripts/bench.ts).
   router.use(async (req: Request, res: Response) => {
-    const ctx: RequestContext = { baseUrl: fixedBase ?? `${req.protocol}://${req.get('host')}${req.baseUrl}` };
     const info: RequestInfo = res.locals.scim;
+    const method = methodOf(req);
     try {
-      const result = await backend.handle(
-        { method: methodOf(req), path: req.path, query: req.query as never, headers: req.headers as never, body: req.body },
-        ctx,
-        info,
-      );
+      let admission;
+      try {
+        admission = await backend.admit({ method, path: req.path, headers: req.headers as never }, info);
+      } catch (err) {
+        // A refused client's body is never read; closing the connection also spares reading it
+        // off the socket (Node would drain a kept-alive request's body to the end).
+        if (hasBody(req)) res.setHeader('Connection', 'close');
+        throw err;
+      }
+      // The path and body are checked only for operations the contract has: an unknown route or
+      // method is a 404/405 whatever its body. /Bulk has its own, larger limit.
+      if (admission.route) {
+        if (!isDecodable(req.path)) throw new ScimError(400, 'The request path is not validly percent-encoded', 'invalidSyntax');
+        if (hasBody(req)) {
+          requireScimMediaType(req);
+          await (admission.route.operationId === 'bulk' ? bulkBody : body)(req, res);
+        }
+      }
+      const ctx: RequestContext = { baseUrl: fixedBase ?? `${req.protocol}://${req.get('host')}${req.baseUrl}` };
+      const result = await backend.handle(admission, { method, path: req.path, query: req.query as never, headers: req.headers as never, body: req.body }, ctx);
       send(res, result);
     } catch (err) {
-      sendError(res, err, options.logError);
+      sendError(res, bodyParserError(err) ?? err, options.logError);
     }
   });
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -104,16 +102,26 @@ function isDecodable(path: string): boolean {
 function readBody(limit: string | number) {
   const guard = rejectDeclaredOversize(limit);
   const parse = jsonBody(limit);
-  return (req: Request, res: Response, next: NextFunction): void =>
-    guard(req, res, (err?: unknown) => (err ? next(err) : parse(req, res, next)));
+  return (req: Request, res: Response): Promise<void> => {
+    guard(req, res);
+    return new Promise((resolve, reject) => parse(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+  };
 }
 
+/**
+ * Writes a handler's result. The JSON goes out as a string with its length: Node then sends the
+ * head and the body in one write (Express's res.send turns bodies over 1 kB into a Buffer, which
+ * costs a second buffer and a writev per response).
+ */
 function send(res: Response, result: HandlerResult): void {
-  res.status(result.status);
-  if (result.headers) res.set(result.headers);
+  res.statusCode = result.status;
+  if (result.headers) for (const name in result.headers) res.setHeader(name, result.headers[name]!);
   if (result.body === undefined) {
     res.end();
     return;
   }
-  res.type(SCIM_MEDIA_TYPE).send(JSON.stringify(result.body));
+  const json = JSON.stringify(result.body);
+  res.setHeader('Content-Type', SCIM_MEDIA_TYPE);
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(json);
 }

@@ -1,10 +1,11 @@
 // Prometheus metrics on a Registry of the app's own (not prom-client's global one), so several
 // apps in one process (tests, embedders) never collide: requests and latency by SCIM operationId
 // and status, and resource counts per type, read from the store when scraped.
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequestInfo } from '../http/backend.ts';
 import type { Store } from '../store/store.ts';
+import type { ResponseObserver } from './response-observer.ts';
 
 export interface MetricsOptions {
   readonly store: Store;
@@ -15,8 +16,8 @@ export interface MetricsOptions {
 
 export interface Metrics {
   readonly registry: Registry;
-  /** Times every request; mount before the routes. */
-  observe(req: Request, res: Response, next: NextFunction): void;
+  /** Counts and times every request (see response-observer.ts). */
+  readonly observe: ResponseObserver;
   /** GET /metrics in the Prometheus text format. */
   scrape(req: Request, res: Response): Promise<void>;
 }
@@ -51,15 +52,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
 
   return {
     registry,
-    observe(_req, res, next) {
-      const start = process.hrtime.bigint();
-      res.once('finish', () => {
-        const scim = res.locals.scim as RequestInfo | undefined;
-        const labels = { operation_id: scim?.operationId ?? NO_OPERATION, status: String(res.statusCode) };
-        requests.inc(labels);
-        duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
-      });
-      next();
+    observe(_req, res, elapsedMs, aborted) {
+      if (aborted) return; // as before: only answered requests are counted
+      const scim = res.locals.scim as RequestInfo | undefined;
+      const labels = { operation_id: scim?.operationId ?? NO_OPERATION, status: String(res.statusCode) };
+      requests.inc(labels);
+      duration.observe(labels, elapsedMs / 1000);
     },
     async scrape(_req, res) {
       const body = await registry.metrics();

@@ -93,16 +93,60 @@ function wantsSub(p: Projection, attr: AttributeDef, sub: AttributeDef, containe
   return !(sel instanceof Set && sel.has(sub.name));
 }
 
+/** Attributes of a resource type in output order, per container, computed once per type. */
+interface Layout {
+  /** Common and core attributes. */
+  readonly core: readonly AttributeDef[];
+  readonly extensions: readonly { readonly id: string; readonly attributes: readonly AttributeDef[] }[];
+  /**
+   * The default projection (no attributes/excludedAttributes): which top-level attributes appear,
+   * and whether each can be copied whole because none of its sub-attributes is withheld by default.
+   * Most reads use it, so it spares the per-sub-attribute checks.
+   */
+  readonly byDefault: readonly { readonly container: string; readonly attr: AttributeDef; readonly whole: boolean }[];
+}
+
+const layouts = new WeakMap<ResourceTypeDef, Layout>();
+
+function layoutOf(rt: ResourceTypeDef): Layout {
+  let layout = layouts.get(rt);
+  if (layout) return layout;
+  const core = [...rt.common.values(), ...rt.schema.attributes];
+  const extensions = rt.extensions.map((e) => ({ id: e.schema.id, attributes: e.schema.attributes }));
+  const shown = (a: AttributeDef) => a.returned !== 'never' && a.returned !== 'request';
+  const entry = (container: string) => (attr: AttributeDef) => ({ container, attr, whole: (attr.subAttributes ?? []).every(shown) });
+  const byDefault = [
+    ...core.filter(shown).map(entry('')),
+    ...extensions.flatMap((e) => e.attributes.filter(shown).map(entry(e.id))),
+  ];
+  layout = { core, extensions, byDefault };
+  layouts.set(rt, layout);
+  return layout;
+}
+
 /** Applies a projection to a full SCIM representation; returns a new object. */
 export function applyProjection(rt: ResourceTypeDef, resource: ScimObject, p: Projection): ScimObject {
+  const layout = layoutOf(rt);
   const out: ScimObject = { schemas: resource.schemas };
-  copyAttributes([...rt.common.values(), ...rt.schema.attributes], resource, out, p, '');
-  for (const ext of rt.extensions) {
-    const value = resource[ext.schema.id];
+  if (p === NO_PROJECTION) {
+    for (const { container, attr, whole } of layout.byDefault) {
+      const from = container === '' ? resource : (resource[container] as ScimObject | undefined);
+      const value = from?.[attr.name];
+      if (value === undefined) continue;
+      const to = container === '' ? out : ((out[container] as ScimObject | undefined) ?? (out[container] = {}));
+      if (whole) to[attr.name] = value;
+      else copyAttributes([attr], from!, to, p, container);
+    }
+    for (const ext of layout.extensions) if (out[ext.id] && Object.keys(out[ext.id] as object).length === 0) delete out[ext.id];
+    return out;
+  }
+  copyAttributes(layout.core, resource, out, p, '');
+  for (const ext of layout.extensions) {
+    const value = resource[ext.id];
     if (value === undefined) continue;
     const inner: ScimObject = {};
-    copyAttributes(ext.schema.attributes, value as ScimObject, inner, p, ext.schema.id);
-    if (Object.keys(inner).length > 0) out[ext.schema.id] = inner;
+    copyAttributes(ext.attributes, value as ScimObject, inner, p, ext.id);
+    if (Object.keys(inner).length > 0) out[ext.id] = inner;
   }
   return out;
 }

@@ -1,10 +1,14 @@
 // Response headers for an API (OWASP REST Security): nothing here is meant to be rendered, framed
 // or sniffed. Set on the SCIM router, so an application embedding it gets them too; the app's own
 // pages (Swagger UI) keep their policy.
+//
+// helmet decides the headers; they do not depend on the request, so its middleware runs once at
+// start-up against a recorder and every response gets the recorded list (running helmet's dozen
+// middleware per request was ~6% of a GET's CPU in `npm run bench`).
 import helmet from 'helmet';
-import type { NextFunction, Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 
-const headers = helmet({
+const policy = helmet({
   // A JSON API loads nothing and may be framed by nobody.
   contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
   xFrameOptions: { action: 'deny' }, // for browsers without CSP frame-ancestors
@@ -13,8 +17,30 @@ const headers = helmet({
   strictTransportSecurity: false,
 });
 
-export function securityHeaders(req: Request, res: Response, next: NextFunction): void {
+/** The headers helmet sets and removes, recorded once. */
+function recordPolicy(): { set: readonly (readonly [string, string])[]; removed: readonly string[] } {
+  const recorded = new Map<string, string>();
+  const removed: string[] = [];
   // Responses carry personal data: no shared or private cache keeps them (RFC 9111 §5.2.2.5).
-  res.set('Cache-Control', 'no-store');
-  headers(req, res, next);
+  recorded.set('Cache-Control', 'no-store');
+  const recorder = {
+    setHeader: (name: string, value: string | number | readonly string[]) => recorded.set(name, String(value)),
+    removeHeader: (name: string) => removed.push(name) && recorded.delete(name),
+    getHeader: (name: string) => recorded.get(name),
+  };
+  let called = false;
+  policy({} as never, recorder as never, (err?: unknown) => {
+    if (err) throw err;
+    called = true;
+  });
+  if (!called) throw new Error('helmet did not complete synchronously');
+  return { set: [...recorded], removed };
+}
+
+const HEADERS = recordPolicy();
+
+export function setSecurityHeaders(res: ServerResponse): void {
+  for (const [name, value] of HEADERS.set) res.setHeader(name, value);
+  // X-Powered-By, which an embedding app's Express may have set already.
+  for (const name of HEADERS.removed) res.removeHeader(name);
 }
