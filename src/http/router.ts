@@ -37,20 +37,16 @@ export function createScimRouter(backend: ScimBackend, options: RouterOptions): 
   const bulkBody = readBody(options.bulkBodyLimit);
   const body = readBody(options.bodyLimit);
 
-  router.use((_req: Request, res: Response, next: NextFunction) => {
+  /** First on every request: the shared request info and the security headers. */
+  const start = (res: Response): void => {
     // Shared with logging and metrics (res.locals.scim): operationId and auth subject, set from the
     // first step on so that 401, 413 and 429 answers carry it too.
     res.locals.scim = {} satisfies RequestInfo;
     setSecurityHeaders(res);
-    next();
-  });
-  const cors = corsMiddleware(options.cors);
-  if (cors) router.use(cors);
-  const limiter = rateLimitMiddleware(options.rateLimit);
-  if (limiter) router.use(limiter);
-  // The rest is one step rather than a middleware each: Express's per-layer dispatch was a
-  // measurable share of a GET's CPU (scripts/bench.ts).
-  router.use(async (req: Request, res: Response) => {
+  };
+
+  /** Authentication, then (for known operations) media type, size and body, then the backend. */
+  const serve = async (req: Request, res: Response): Promise<void> => {
     const info: RequestInfo = res.locals.scim;
     const method = methodOf(req);
     try {
@@ -78,7 +74,26 @@ export function createScimRouter(backend: ScimBackend, options: RouterOptions): 
     } catch (err) {
       sendError(res, bodyParserError(err) ?? err, options.logError);
     }
-  });
+  };
+
+  // CORS (so even a 429 is readable by the browser that caused it) and rate limiting (before
+  // authentication, so guessing credentials is limited too) are Express middleware of their own,
+  // mounted only when configured. Otherwise everything is one layer: Express's per-layer dispatch
+  // was a measurable share of a GET's CPU (scripts/bench.ts).
+  const between = [corsMiddleware(options.cors), rateLimitMiddleware(options.rateLimit)].filter((m) => m !== undefined);
+  if (between.length === 0) {
+    router.use((req: Request, res: Response) => {
+      start(res);
+      return serve(req, res);
+    });
+  } else {
+    router.use((_req: Request, res: Response, next: NextFunction) => {
+      start(res);
+      next();
+    });
+    for (const middleware of between) router.use(middleware);
+    router.use(serve);
+  }
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     sendError(res, bodyParserError(err) ?? err, options.logError);
   });
