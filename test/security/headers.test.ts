@@ -19,6 +19,7 @@ function expectApiHeaders(res: { status: number; headers: Headers }): void {
   expect(csp, where).toContain("frame-ancestors 'none'");
   expect(res.headers.get('x-powered-by'), where).toBeNull();
   expect(res.headers.get('cache-control'), where).toBe('no-store');
+  expect(res.headers.get('cross-origin-resource-policy'), where).toBe('same-origin');
 }
 
 async function listen(app: express.Express): Promise<{ origin: string; close: () => Promise<void> }> {
