@@ -57,8 +57,8 @@ interface Route {
   readonly queryNames: ReadonlySet<string>;
   /** Query parameters of array type: a single value is read as a one-element list. */
   readonly arrayQueryNames: readonly string[];
-  /** openapi-backend's compiled Ajv validators for the body and the parameters. */
-  readonly validators: readonly ValidateFunction[];
+  /** openapi-backend's Ajv validators for the body and the parameters (compiled on first use). */
+  validators(): readonly ValidateFunction[];
 }
 
 /** A request that passed routing and authentication, before its body is read. */
@@ -101,8 +101,8 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
   const operations = api.router.getOperations();
   api.router.getOperations = () => operations;
   const pathParamsOf = installCompiledRouting(api.router, operations);
-  // Request validators are compiled now; response validators (used only by tests) on first use,
-  // which keeps start-up about a second shorter.
+  // Validators are compiled on an operation's first request (response validators are used only
+  // by tests): compiling them all took most of a second of start-up.
   api.validator = new OpenAPIValidator({
     definition: api.definition,
     router: api.router,
@@ -111,7 +111,6 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
     // OpenAPI 3.1 uses JSON Schema 2020-12; formats on (see src/schema/ajv.ts).
     customizeAjv: (_ajv: unknown, ajvOpts: { coerceTypes?: unknown }) => sharedAjv({ coerceTypes: Boolean(ajvOpts.coerceTypes) }) as never,
   });
-  api.validator.preCompileRequestValidators();
   api.validate = true;
 
   const routes = new Map<Operation, Route>();
@@ -132,7 +131,7 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
       headerNames: parameters.filter((p) => p.in === 'header').map((p) => p.name),
       queryNames: new Set(parameters.filter((p) => p.in === 'query').map((p) => p.name)),
       arrayQueryNames: parameters.filter((p) => p.in === 'query' && p.schema?.type === 'array').map((p) => p.name),
-      validators: (api.validator.getRequestValidatorsForOperation(op.operationId!) ?? []) as unknown as ValidateFunction[],
+      validators: () => (api.validator.getRequestValidatorsForOperation(op.operationId!) ?? []) as unknown as ValidateFunction[],
     });
   }
 
@@ -206,7 +205,7 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
     const parameters: Record<string, unknown> = { path: params, query, header: req.headers, cookie: {} };
     if (req.body !== undefined) parameters.requestBody = req.body;
     let errors: ErrorObject[] | undefined;
-    for (const validate of route.validators) {
+    for (const validate of route.validators()) {
       if (!validate(parameters)) (errors ??= []).push(...(validate.errors ?? []));
     }
     if (errors) throw validationError(errors, route);
