@@ -5,10 +5,13 @@ import { randomBytes } from 'node:crypto';
 // A per-process prefix keeps tags unique across restarts; the counter keeps them unique within one.
 const boot = randomBytes(4).toString('hex');
 let counter = 0;
+const PREFIX = `W/"${boot}`;
 
 export function nextVersion(): string {
   counter += 1;
-  return `W/"${boot}${counter.toString(36)}"`;
+  // join builds one flat string; a template literal this long is a tree of two V8 "cons" cells
+  // (~90 B instead of 32 B, kept for as long as the memory store keeps the version).
+  return [PREFIX, counter.toString(36), '"'].join('');
 }
 
 /** RFC 9110 §13.1.1: If-Match compares with the strong function, but SCIM tags are weak, so

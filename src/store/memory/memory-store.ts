@@ -2,7 +2,6 @@
 // Lookups by id and by indexed attribute are O(1); membership changes are O(1) per member.
 // Every method runs synchronously inside its promise, so each write is atomic: no reader can
 // observe half of it, and a failed check leaves nothing changed.
-import { randomUUID } from 'node:crypto';
 import { excerpt, ScimError } from '../../errors.ts';
 import type { ResourceTypeDef } from '../../schema/attributes.ts';
 import { resolvePath, splitPath } from '../../schema/paths.ts';
@@ -18,9 +17,11 @@ import type {
   WriteCondition,
 } from '../store.ts';
 import { nextVersion, versionMatches } from '../versions.ts';
+import { compactData } from './compact.ts';
 import { Membership } from './membership.ts';
 import { runQuery } from './query.ts';
-import { Table, type Row } from './table.ts';
+import { newId, Row, timestamp } from './row.ts';
+import { Table } from './table.ts';
 import { UniqueIndex } from './unique-index.ts';
 import { ValueIndex } from './value-index.ts';
 
@@ -35,8 +36,9 @@ export interface MemoryStoreOptions {
 }
 
 export class MemoryStore implements Store {
-  private readonly tables = new Map<string, { table: Table; rt: ResourceTypeDef }>();
-  private readonly membership = new Membership();
+  private readonly tables = new Map<string, { table: Table; rt: ResourceTypeDef; urns: readonly string[] }>();
+  // Members are keyed by the store's own id strings, not the copies a request carried.
+  private readonly membership = new Membership((m) => this.tables.get(m.type)?.table.rows.get(m.value)?.id ?? m.value);
   private seq = 0;
 
   constructor(registry: SchemaRegistry, options: MemoryStoreOptions = {}) {
@@ -53,29 +55,34 @@ export class MemoryStore implements Store {
         const idx = new ValueIndex(path);
         valueIndexes.set(idx.name, idx);
       }
-      this.tables.set(rt.name, { table: new Table(rt.name, unique, valueIndexes), rt });
+      const urns = [rt.schema.id, ...rt.extensions.map((e) => e.schema.id)];
+      this.tables.set(rt.name, { table: new Table(rt.name, unique, valueIndexes), rt, urns });
     }
   }
 
   private table(resourceType: string): Table {
+    return this.entry(resourceType).table;
+  }
+
+  private entry(resourceType: string) {
     const t = this.tables.get(resourceType);
     if (!t) throw new Error(`Unknown resource type ${resourceType}`);
-    return t.table;
+    return t;
   }
 
   async create(resourceType: string, data: ResourceData, members?: readonly Member[]): Promise<StoredResource> {
-    const table = this.table(resourceType);
+    const { table, urns } = this.entry(resourceType);
     for (const idx of table.unique) idx.check(data[idx.attribute], undefined);
-    const id = randomUUID();
-    const now = new Date().toISOString();
-    const resource: StoredResource = { resourceType, id, data, created: now, lastModified: now, version: nextVersion() };
-    table.insert({ seq: ++this.seq, resource });
+    const id = newId();
+    const now = timestamp();
+    const row = new Row(resourceType, id, compactData(data, urns), now, now, nextVersion(), ++this.seq);
+    table.insert(row);
     if (members) this.membership.apply(id, { replace: members });
-    return resource;
+    return row;
   }
 
   async get(resourceType: string, id: string): Promise<StoredResource | undefined> {
-    return this.table(resourceType).rows.get(id)?.resource;
+    return this.table(resourceType).rows.get(id);
   }
 
   async replace(
@@ -85,19 +92,15 @@ export class MemoryStore implements Store {
     membership?: MembershipChange,
     condition?: WriteCondition,
   ): Promise<StoredResource> {
-    const table = this.table(resourceType);
+    const { table, urns } = this.entry(resourceType);
     const current = this.current(table, id, condition);
     // Check everything before changing anything: a failed write leaves no trace.
     for (const idx of table.unique) idx.check(data[idx.attribute], id);
-    const resource: StoredResource = {
-      ...current.resource,
-      data,
-      lastModified: new Date().toISOString(),
-      version: nextVersion(),
-    };
-    table.update(current, resource);
-    if (membership) this.membership.apply(id, membership);
-    return resource;
+    const { resourceType: type, id: ownId, created, seq } = current;
+    const row = new Row(type, ownId, compactData(data, urns), created, timestamp(), nextVersion(), seq);
+    table.update(current, row);
+    if (membership) this.membership.apply(ownId, membership);
+    return row;
   }
 
   async delete(resourceType: string, id: string, condition?: WriteCondition): Promise<void> {
@@ -121,7 +124,7 @@ export class MemoryStore implements Store {
     const direct = new Set(this.membership.groupsOf(id));
     const groups = this.table('Group');
     return this.membership.transitiveGroupsOf(id).map((value) => {
-      const display = groups.rows.get(value)?.resource.data.displayName;
+      const display = groups.rows.get(value)?.data.displayName;
       return {
         value,
         type: direct.has(value) ? ('direct' as const) : ('indirect' as const),
@@ -159,8 +162,8 @@ export class MemoryStore implements Store {
   private current(table: Table, id: string, condition: WriteCondition | undefined): Row {
     const current = table.rows.get(id);
     if (!current) throw ScimError.notFound(`${table.resourceType} ${excerpt(id)} not found`);
-    if (condition?.ifMatch && !versionMatches(current.resource.version, condition.ifMatch)) {
-      throw new ScimError(412, `Version mismatch: the resource is at ${current.resource.version}`);
+    if (condition?.ifMatch && !versionMatches(current.version, condition.ifMatch)) {
+      throw new ScimError(412, `Version mismatch: the resource is at ${current.version}`);
     }
     return current;
   }

@@ -11,13 +11,14 @@ import type { ResourceTypeDef } from '../../schema/attributes.ts';
 import { formatPath } from '../../schema/paths.ts';
 import { compareKeys, sortKeyOf, type SortKey } from '../../query/sort.ts';
 import type { QueryResult, StoreQuery } from '../store.ts';
-import type { Row, Table } from './table.ts';
+import type { Row } from './row.ts';
+import type { Table } from './table.ts';
 import { attributesIn, viewOf, type Derived } from '../view.ts';
 
 export function runQuery(table: Table, rt: ResourceTypeDef, query: StoreQuery, derived: Derived): QueryResult {
   const { filter, sort, page } = query;
   if (!filter && !sort && page.kind === 'index') {
-    return { totalResults: table.rows.size, resources: table.slice(page.offset, page.limit).map((r) => r.resource) };
+    return { totalResults: table.rows.size, resources: table.slice(page.offset, page.limit) };
   }
 
   let rows: Row[];
@@ -32,7 +33,7 @@ export function runQuery(table: Table, rt: ResourceTypeDef, query: StoreQuery, d
     const candidates = indexCandidates(table, rt, query);
     if (candidates) inCreationOrder = false;
     rows = (candidates ?? table.all()).filter((row) =>
-      predicate(onData ? row.resource.data : viewOf(row.resource, viewDerived)),
+      predicate(onData ? row.data : viewOf(row, viewDerived)),
     );
   } else {
     rows = table.all();
@@ -41,7 +42,7 @@ export function runQuery(table: Table, rt: ResourceTypeDef, query: StoreQuery, d
   let keyed: { row: Row; key: SortKey }[];
   if (sort) {
     const sortDerived = pick(derived, new Set([sort.path.attribute.name.toLowerCase()]));
-    keyed = rows.map((row) => ({ row, key: sortKeyOf(viewOf(row.resource, sortDerived), sort) }));
+    keyed = rows.map((row) => ({ row, key: sortKeyOf(viewOf(row, sortDerived), sort) }));
     const dir = sort.descending ? -1 : 1;
     keyed.sort((a, b) => dir * compareKeys(a.key, b.key) || a.row.seq - b.row.seq);
   } else {
@@ -51,7 +52,7 @@ export function runQuery(table: Table, rt: ResourceTypeDef, query: StoreQuery, d
 
   const total = keyed.length;
   if (page.kind === 'index') {
-    return { totalResults: total, resources: keyed.slice(page.offset, page.offset + page.limit).map((k) => k.row.resource) };
+    return { totalResults: total, resources: keyed.slice(page.offset, page.offset + page.limit).map((k) => k.row) };
   }
   let start = 0;
   if (page.after) {
@@ -68,7 +69,7 @@ export function runQuery(table: Table, rt: ResourceTypeDef, query: StoreQuery, d
   const more = start + slice.length < total;
   return {
     totalResults: total,
-    resources: slice.map((k) => k.row.resource),
+    resources: slice.map((k) => k.row),
     ...(more && last ? { next: { key: last.key, seq: last.row.seq } } : {}),
   };
 }

@@ -1,14 +1,8 @@
 // One resource type's rows: by id (O(1)), in creation order (an array, so an unfiltered page at
 // any offset is a slice), with its unique and equality indexes kept in step with every write.
-import type { StoredResource } from '../store.ts';
+import type { Row } from './row.ts';
 import type { UniqueIndex } from './unique-index.ts';
 import type { ValueIndex } from './value-index.ts';
-
-export interface Row {
-  /** Creation sequence: the stable default order and the cursor tiebreaker. */
-  readonly seq: number;
-  readonly resource: StoredResource;
-}
 
 export class Table {
   readonly rows = new Map<string, Row>();
@@ -22,28 +16,29 @@ export class Table {
   ) {}
 
   insert(row: Row): void {
-    const { id, data } = row.resource;
+    const { id, data } = row;
     this.rows.set(id, row);
     this.order.push(id);
     for (const idx of this.unique) idx.set(data[idx.attribute], id);
     for (const idx of this.indexes.values()) idx.add(data, id);
   }
 
-  update(previous: Row, resource: StoredResource): void {
-    const id = resource.id;
+  /** Swaps in `next`, a later version of `previous` (same id and seq). */
+  update(previous: Row, next: Row): void {
+    const id = next.id;
     for (const idx of this.unique) {
-      idx.delete(previous.resource.data[idx.attribute], id);
-      idx.set(resource.data[idx.attribute], id);
+      idx.delete(previous.data[idx.attribute], id);
+      idx.set(next.data[idx.attribute], id);
     }
     for (const idx of this.indexes.values()) {
-      idx.remove(previous.resource.data, id);
-      idx.add(resource.data, id);
+      idx.remove(previous.data, id);
+      idx.add(next.data, id);
     }
-    this.rows.set(id, { seq: previous.seq, resource });
+    this.rows.set(id, next);
   }
 
   remove(row: Row): void {
-    const { id, data } = row.resource;
+    const { id, data } = row;
     for (const idx of this.unique) idx.delete(data[idx.attribute], id);
     for (const idx of this.indexes.values()) idx.remove(data, id);
     this.rows.delete(id);

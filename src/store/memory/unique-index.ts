@@ -1,5 +1,6 @@
 // One unique attribute's index: value -> id, with the attribute's case rule applied to the key.
 import { ScimError } from '../../errors.ts';
+import { queryKey, storedKey } from './case-key.ts';
 
 export class UniqueIndex {
   private readonly byValue = new Map<string, string>();
@@ -11,8 +12,7 @@ export class UniqueIndex {
   ) {}
 
   private key(value: unknown): string | undefined {
-    if (typeof value !== 'string') return undefined;
-    return this.caseExact ? value : value.toLowerCase();
+    return typeof value === 'string' ? storedKey(value, this.caseExact) : undefined;
   }
 
   /** Throws 409 uniqueness when `value` belongs to another resource than `id`. */
@@ -26,7 +26,7 @@ export class UniqueIndex {
   }
 
   lookup(value: string): string | undefined {
-    return this.byValue.get(this.caseExact ? value : value.toLowerCase());
+    return this.byValue.get(queryKey(value, this.caseExact));
   }
 
   set(value: unknown, id: string): void {

@@ -1,23 +1,19 @@
 // A non-unique equality index over one attribute path (e.g. emails.value, externalId): each value,
-// folded to lower case unless the attribute is caseExact, maps to the set of ids holding it.
+// folded to lower case unless the attribute is caseExact, maps to the ids holding it.
 import type { ResolvedPath } from '../../schema/paths.ts';
 import { formatPath } from '../../schema/paths.ts';
 import type { ResourceData } from '../store.ts';
+import { queryKey, storedKey } from './case-key.ts';
+import { MultiMap } from './multimap.ts';
 
 export class ValueIndex {
   readonly name: string;
   private readonly caseExact: boolean;
-  // Most values belong to one resource: the id itself is stored, and a Set only when a second
-  // resource shares the value (a one-element Set costs ~150 bytes per user per index).
-  private readonly byValue = new Map<string, string | Set<string>>();
+  private readonly byValue = new MultiMap();
 
   constructor(readonly path: ResolvedPath) {
     this.name = formatPath(path);
     this.caseExact = (path.sub ?? path.attribute).caseExact;
-  }
-
-  key(value: string): string {
-    return this.caseExact ? value : value.toLowerCase();
   }
 
   /** Every indexable value of `data` at this path. */
@@ -28,34 +24,20 @@ export class ValueIndex {
     const keys: string[] = [];
     for (const v of values) {
       const leaf = this.path.sub ? (v as Record<string, unknown> | null)?.[this.path.sub.name] : v;
-      if (typeof leaf === 'string') keys.push(this.key(leaf));
+      if (typeof leaf === 'string') keys.push(storedKey(leaf, this.caseExact));
     }
     return keys;
   }
 
   lookup(value: string): readonly string[] {
-    const ids = this.byValue.get(this.key(value));
-    return ids === undefined ? [] : typeof ids === 'string' ? [ids] : [...ids];
+    return this.byValue.get(queryKey(value, this.caseExact));
   }
 
   add(data: ResourceData, id: string): void {
-    for (const k of this.keysOf(data)) {
-      const ids = this.byValue.get(k);
-      if (ids === undefined) this.byValue.set(k, id);
-      else if (typeof ids === 'string') {
-        if (ids !== id) this.byValue.set(k, new Set([ids, id]));
-      } else ids.add(id);
-    }
+    for (const k of this.keysOf(data)) this.byValue.add(k, id);
   }
 
   remove(data: ResourceData, id: string): void {
-    for (const k of this.keysOf(data)) {
-      const ids = this.byValue.get(k);
-      if (ids === id) this.byValue.delete(k);
-      else if (ids instanceof Set) {
-        ids.delete(id);
-        if (ids.size === 1) this.byValue.set(k, ids.values().next().value!);
-      }
-    }
+    for (const k of this.keysOf(data)) this.byValue.delete(k, id);
   }
 }
