@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, toServerOptions, type LoadResult } from './config.ts';
 import { createApp } from './http/app.ts';
+import { answerClientErrorsAsScim } from './ops/client-errors.ts';
 import { createLogger } from './ops/logger.ts';
 import { gracefulShutdown } from './ops/shutdown.ts';
 import { ScimServer } from './server.ts';
@@ -36,6 +37,7 @@ const server = await ScimServer.create(toServerOptions(config, (err) => logger.e
 let isShuttingDown = () => false;
 const app = createApp(server, { scimPath: config.basePath, logger, processMetrics: true, isShuttingDown: () => isShuttingDown() });
 const http = createServer(app);
+answerClientErrorsAsScim(http);
 const lifecycle = gracefulShutdown(http, { timeoutMs: config.shutdownTimeoutMs, logger, cleanup: () => server.close() });
 isShuttingDown = lifecycle.isShuttingDown;
 

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { expect } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
+import { answerClientErrorsAsScim } from '../../src/ops/client-errors.ts';
 import { ScimServer, type ScimServerOptions } from '../../src/server.ts';
 
 export const SCIM_PATH = '/scim/v2';
@@ -134,6 +135,7 @@ export async function startApp(options: ScimServerOptions = {}): Promise<TestApp
   const http: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  answerClientErrorsAsScim(http); // as the CLI does
   const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   return {
     client: new ScimTestClient(origin, server),
