@@ -20,6 +20,7 @@ import { nextVersion, versionMatches } from '../versions.ts';
 import { compactData } from './compact.ts';
 import { Membership } from './membership.ts';
 import { runQuery } from './query.ts';
+import type { Derived } from '../view.ts';
 import { newId, Row, timestamp } from './row.ts';
 import { Table } from './table.ts';
 import { UniqueIndex } from './unique-index.ts';
@@ -112,11 +113,23 @@ export class MemoryStore implements Store {
 
   async query(resourceType: string, query: StoreQuery): Promise<QueryResult> {
     const { table, rt } = this.tables.get(resourceType)!;
-    return runQuery(table, rt, query, {
-      schemas: (data) => [rt.schema.id, ...rt.extensions.filter((e) => data[e.schema.id] !== undefined).map((e) => e.schema.id)],
-      members: (id) => this.membership.members(id),
-      groups: (id) => this.derivedGroups(id),
-    });
+    return runQuery(table, rt, query, this.derivedFor(rt));
+  }
+
+  private readonly derived = new Map<ResourceTypeDef, Derived>();
+
+  /** The derived attributes filters and sorting may read, built once per type. */
+  private derivedFor(rt: ResourceTypeDef): Derived {
+    let derived = this.derived.get(rt);
+    if (!derived) {
+      derived = {
+        schemas: (data) => [rt.schema.id, ...rt.extensions.filter((e) => data[e.schema.id] !== undefined).map((e) => e.schema.id)],
+        members: (id) => this.membership.members(id),
+        groups: (id) => this.derivedGroups(id),
+      };
+      this.derived.set(rt, derived);
+    }
+    return derived;
   }
 
   /** User.groups as GET shows it (value, display, direct/indirect), for filters on `groups`. */

@@ -85,8 +85,11 @@ function indexCandidates(table: Table, rt: ResourceTypeDef, query: StoreQuery): 
     const row = table.rows.get(term.value);
     return row ? [row] : [];
   }
-  const owner = unique(name)?.lookup(term.value);
-  if (unique(name)) return owner !== undefined ? [table.rows.get(owner)!] : [];
+  const uniqueIndex = unique(name);
+  if (uniqueIndex) {
+    const owner = uniqueIndex.lookup(term.value);
+    return owner !== undefined ? [table.rows.get(owner)!] : [];
+  }
   return table.indexes.get(name)!.lookup(term.value).map((id) => table.rows.get(id)!);
 }
 
