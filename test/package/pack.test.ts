@@ -7,10 +7,11 @@
 // The package is packed from a copy of the working tree, so the build (prepack) never races with
 // another run over the repository's own dist/.
 //
-// Slow: npm install builds better-sqlite3 from source. The timeouts are generous on purpose.
+// The database drivers are optional peer dependencies, so the install compiles no native addon.
+// The timeouts are generous all the same: npm install of a tarball on a busy machine.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -272,4 +273,21 @@ describe('the npm package', () => {
 
     await stop(cli);
   }, 180_000);
+
+  it('installs no database driver: --store sqlite: says which package to install, and exits', async () => {
+    expect(readdirSync(join(project, 'node_modules'))).not.toEqual(expect.arrayContaining(['better-sqlite3']));
+    expect(readdirSync(join(project, 'node_modules'))).not.toEqual(expect.arrayContaining(['pg']));
+    const { PORT: _port, HOST: _host, ...cliEnv } = env;
+    const port = await freePort();
+    const result = await run('npx', ['--no-install', 'scim2-server', '--port', String(port), '--store', `sqlite:${join(dir, 'x.db')}`], {
+      cwd: project,
+      env: cliEnv,
+      timeout: 120_000,
+    }).then(
+      () => ({ code: 0, output: '' }),
+      (err: { code?: number; stdout?: string; stderr?: string }) => ({ code: err.code, output: `${err.stdout}${err.stderr}` }),
+    );
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('npm install better-sqlite3@12');
+  }, 150_000);
 });
