@@ -34,6 +34,7 @@ export interface Config {
   readonly maxResults: number;
   readonly defaultCount: number;
   readonly cursorTimeout: number;
+  readonly cursorSecret?: string;
   readonly bulkMaxOperations: number;
   readonly bulkMaxPayloadSize: number;
   readonly strictPatch: boolean;
@@ -88,6 +89,7 @@ export function toServerOptions(config: Config, logError?: (err: unknown) => voi
     maxResults: config.maxResults,
     defaultCount: config.defaultCount,
     cursorTimeout: config.cursorTimeout,
+    cursorSecret: config.cursorSecret,
     bulkMaxOperations: config.bulkMaxOperations,
     bulkMaxPayloadSize: config.bulkMaxPayloadSize,
     strictPatch: config.strictPatch,
@@ -178,6 +180,7 @@ function assemble(values: Map<string, unknown>, names: Map<string, string>): Con
     maxResults: v('maxResults'),
     defaultCount: v('defaultCount'),
     cursorTimeout: v('cursorTimeout'),
+    cursorSecret: v('cursorSecret'),
     bulkMaxOperations: v('bulkMaxOperations'),
     bulkMaxPayloadSize: v('bulkMaxPayloadSize'),
     strictPatch: v('strictPatch'),

@@ -77,6 +77,12 @@ export interface ScimServerOptions {
   readonly defaultCount?: number;
   /** Seconds a cursor stays valid (RFC 9865 cursorTimeout). Default 3600. */
   readonly cursorTimeout?: number;
+  /**
+   * Key that signs paging cursors, at least 32 characters. Instances sharing a database behind a
+   * load balancer need the same one, or a cursor from one is refused by the next (400
+   * invalidCursor). Default: a random key per process.
+   */
+  readonly cursorSecret?: string;
   /** Most operations one /Bulk request may carry (advertised as bulk.maxOperations). Default 1000. */
   readonly bulkMaxOperations?: number;
   /** Largest /Bulk body in bytes (bulk.maxPayloadSize). Default 4 MiB. */

@@ -62,11 +62,12 @@ export class ScimServer {
   static async create(options: ScimServerOptions = {}): Promise<ScimServer> {
     const contract = await loadContract();
     const registry = SchemaRegistry.fromContract(contract.dereferenced);
+    // Before the store opens: a bad secret must not leave a database pool behind.
+    const cursorTimeout = options.cursorTimeout ?? 3600;
+    const cursors = new CursorCodec(cursorTimeout, options.cursorSecret);
     const store = options.store ? await options.store(registry) : new MemoryStore(registry);
     const limits = { maxResults: options.maxResults ?? 1000, defaultCount: options.defaultCount ?? 100 };
     const endpoints = new Map(registry.resourceTypes.map((rt) => [rt.name, rt.endpoint]));
-    const cursorTimeout = options.cursorTimeout ?? 3600;
-    const cursors = new CursorCodec(cursorTimeout);
     const dialects = options.strictPatch ? STRICT_DIALECTS : { ...DEFAULT_DIALECTS, ...options.patchDialects };
     const service = (name: string) => {
       const rt = registry.requireResourceType(name);

@@ -1,8 +1,9 @@
 // Parsers for the credential settings: bearer tokens (SCIM_TOKENS or the config file), HTTP Basic
-// users (config file only) and PATCH dialect switches. Errors never echo a token: a message may end
+// users (config file only), the cursor secret and PATCH dialect switches. Errors never echo a token: a message may end
 // up in a terminal scrollback or a CI log.
 import type { BasicUser, TokenConfig } from '../options.ts';
 import { DEFAULT_DIALECTS, type PatchDialects } from '../patch/dialects.ts';
+import { MIN_CURSOR_SECRET_LENGTH } from '../query/cursor.ts';
 import { bool, ConfigError, fail, object, str, type Parser } from './config-values.ts';
 
 const TOKEN = /^[\x21-\x7e]+$/; // what an Authorization: Bearer header can carry
@@ -32,6 +33,14 @@ export const tokens: Parser<(string | TokenConfig)[]> = (raw, name) => {
       ...(o.readOnly !== undefined ? { readOnly: bool(o.readOnly, `${at}.readOnly`) } : {}),
     };
   });
+};
+
+/** The shared cursor-signing key: long enough to resist guessing, and never echoed. */
+export const cursorSecret: Parser<string> = (raw, name) => {
+  if (typeof raw !== 'string' || raw.trim().length < MIN_CURSOR_SECRET_LENGTH) {
+    throw new ConfigError(`${name} must be a string of at least ${MIN_CURSOR_SECRET_LENGTH} characters (value not shown)`);
+  }
+  return raw.trim();
 };
 
 /** Basic users carry scrypt hashes (see verifyPassword), so the file never holds a password. */

@@ -2,7 +2,7 @@
 // parser. src/config.ts resolves them (flags > environment > file > defaults), --help and the
 // README table are written from it, so the three can never disagree.
 import { isIP } from 'node:net';
-import { basicUsers, patchDialects, tokens } from './config-credentials.ts';
+import { basicUsers, cursorSecret, patchDialects, tokens } from './config-credentials.ts';
 import { bool, fail, int, list, oneOf, size, str, url, type Parser } from './config-values.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -64,6 +64,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'maxResults', flag: 'max-results', arg: '<n>', env: 'SCIM_MAX_RESULTS', default: 1000, help: 'Largest page a list or search returns (filter.maxResults).', parse: int(1) },
   { key: 'defaultCount', flag: 'default-count', arg: '<n>', env: 'SCIM_DEFAULT_COUNT', default: 100, help: 'Page size when a client sends no count (at most max results).', parse: int(1) },
   { key: 'cursorTimeout', flag: 'cursor-timeout', arg: '<seconds>', env: 'SCIM_CURSOR_TIMEOUT', default: 3600, help: 'Seconds a paging cursor stays valid.', parse: int(1) },
+  { key: 'cursorSecret', flag: 'cursor-secret', arg: '<secret>', env: 'SCIM_CURSOR_SECRET', defaultText: 'random per process', help: 'Key that signs paging cursors, at least 32 characters. Give every instance behind one load balancer the same one (by env or file: argv is visible to other users).', parse: cursorSecret },
   { key: 'bulkMaxOperations', flag: 'bulk-max-operations', arg: '<n>', env: 'SCIM_BULK_MAX_OPERATIONS', default: 1000, help: 'Most operations in one /Bulk request.', parse: int(1) },
   { key: 'bulkMaxPayloadSize', flag: 'bulk-max-payload-size', arg: '<size>', env: 'SCIM_BULK_MAX_PAYLOAD_SIZE', default: 4 * 1024 * 1024, defaultText: '4mb', help: 'Largest /Bulk body (bytes, or 512kb, 4mb...).', parse: size },
   { key: 'strictPatch', flag: 'strict-patch', env: 'SCIM_STRICT_PATCH', default: false, help: 'Pure RFC 7644 PATCH: the identity-provider dialects off.', parse: bool },

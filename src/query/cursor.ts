@@ -22,11 +22,24 @@ interface Payload {
   t: number;
 }
 
-export class CursorCodec {
-  // Cursors are signed so a client cannot forge positions; the key lives as long as the process.
-  private readonly secret = randomBytes(32);
+/** Shortest shared secret accepted: 32 characters, as many as the random key has bytes. */
+export const MIN_CURSOR_SECRET_LENGTH = 32;
 
-  constructor(private readonly timeoutSeconds: number) {}
+export class CursorCodec {
+  // Cursors are signed so a client cannot forge positions. Without a shared secret the key is
+  // random and lives as long as the process, so another instance refuses the cursor; instances
+  // behind one load balancer share `secret` so a cursor continues on any of them.
+  private readonly secret: Buffer;
+
+  constructor(
+    private readonly timeoutSeconds: number,
+    secret?: string,
+  ) {
+    if (secret !== undefined && secret.length < MIN_CURSOR_SECRET_LENGTH) {
+      throw new Error(`The cursor secret must be at least ${MIN_CURSOR_SECRET_LENGTH} characters long`);
+    }
+    this.secret = secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8');
+  }
 
   /** A fingerprint of everything that defines a result list. */
   static fingerprint(parts: readonly unknown[]): string {

@@ -129,6 +129,13 @@ describe('scim2-server CLI', () => {
     expect(run.stdout()).toBe('');
   });
 
+  it('a short SCIM_CURSOR_SECRET stops the start with exit code 2, without echoing it', async () => {
+    const run = cli(['--port', '0'], { SCIM_CURSOR_SECRET: 'too-short-a-secret' });
+    expect(await run.exited).toBe(2);
+    expect(run.stderr()).toBe('scim2-server: SCIM_CURSOR_SECRET must be a string of at least 32 characters (value not shown)\n');
+    expect(run.stdout()).toBe('');
+  });
+
   it('refuses a non-loopback host without a credential', async () => {
     const run = cli(['--host', '0.0.0.0', '--port', '0']);
     expect(await run.exited).toBe(2);

@@ -1,22 +1,31 @@
 // Two server processes on one PostgreSQL database, as behind a load balancer: what one writes the
-// other reads at once, uniqueness holds across them, and concurrent conditional PATCHes sent
-// through both lose no update (the pattern of test/http/etag.test.ts, across processes).
+// other reads at once, uniqueness holds across them, concurrent conditional PATCHes sent
+// through both lose no update (the pattern of test/http/etag.test.ts, across processes), and with
+// a shared SCIM_CURSOR_SECRET a paging cursor from one continues on the other.
 // Needs SCIM_TEST_PG_URL; skipped without it locally, failing without it in CI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgDatabase, SKIP_PG } from './helpers/backends.ts';
 import { GROUP_URN, PATCH_URN, startServer, USER_URN, type ServerProcess } from './helpers/server-process.ts';
 
+const SHARED_SECRET = 'one secret for every instance behind the balancer';
+
 describe.skipIf(SKIP_PG)('two instances on one PostgreSQL database', () => {
   let db: Awaited<ReturnType<typeof createPgDatabase>>;
   let a: ServerProcess;
   let b: ServerProcess;
+  /** A third instance on the same database, with a cursor secret of its own. */
+  let c: ServerProcess;
   beforeAll(async () => {
     db = await createPgDatabase();
-    // Both start at once: the schema is created once, under the migration lock.
-    [a, b] = await Promise.all([startServer(db.url), startServer(db.url)]);
+    // All start at once: the schema is created once, under the migration lock.
+    [a, b, c] = await Promise.all([
+      startServer(db.url, { SCIM_CURSOR_SECRET: SHARED_SECRET }),
+      startServer(db.url, { SCIM_CURSOR_SECRET: SHARED_SECRET }),
+      startServer(db.url, { SCIM_CURSOR_SECRET: `another ${SHARED_SECRET}` }),
+    ]);
   }, 120_000);
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    await Promise.all([a?.stop(), b?.stop(), c?.stop()]);
     await db?.drop();
   });
 
@@ -97,5 +106,36 @@ describe.skipIf(SKIP_PG)('two instances on one PostgreSQL database', () => {
     expect(adds.map((r) => r.status).every((s) => s === 200 || s === 204)).toBe(true);
     const members = (await b.request('GET', `/Groups/${group.body.id}`)).body.members.map((m: { value: string }) => m.value);
     expect(members.sort()).toEqual(users.map((u) => u.body.id).sort());
+  });
+
+  it('a cursor from one instance continues on another with the same secret, and not on one with another secret', async () => {
+    const names = ['page-c', 'page-a', 'page-e', 'page-b', 'page-d'];
+    for (const [i, userName] of names.entries()) {
+      expect((await (i % 2 ? a : b).request('POST', '/Users', { schemas: [USER_URN], userName, title: 'paged' })).status).toBe(201);
+    }
+    const query = `filter=${encodeURIComponent('title eq "paged"')}&sortBy=userName&count=2`;
+    const page = (via: ServerProcess, cursor: string) => via.request('GET', `/Users?${query}&cursor=${encodeURIComponent(cursor)}`);
+
+    const first = await page(a, '');
+    expect(first.status).toBe(200);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    // Every page through the other instance than the one that issued its cursor.
+    const second = await page(b, first.body.nextCursor);
+    expect(second.status).toBe(200);
+    const third = await page(a, second.body.nextCursor);
+    expect(third.status).toBe(200);
+    expect(third.body.nextCursor).toBeUndefined();
+    const seen = [first, second, third].flatMap((r) => r.body.Resources.map((u: { userName: string }) => u.userName));
+    expect(seen).toEqual([...names].sort());
+    expect(third.body.totalResults).toBe(5);
+
+    // The same cursor on an instance with another secret: refused, not misread.
+    const foreign = await page(c, first.body.nextCursor);
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.scimType).toBe('invalidCursor');
+    // c's own cursors still work on c.
+    const own = await page(c, (await page(c, '')).body.nextCursor);
+    expect(own.status).toBe(200);
+    expect(own.body.Resources.map((u: { userName: string }) => u.userName)).toEqual(['page-c', 'page-d']);
   });
 });

@@ -48,6 +48,7 @@ describe('defaults', () => {
     });
     expect(result.config.jwt).toBeUndefined();
     expect(result.config.rateLimit).toBeUndefined();
+    expect(result.config.cursorSecret).toBeUndefined(); // a random key per process
     expect(result.warnings.join()).toMatch(/no credential configured.*NOT authenticated.*loopback/);
   });
 });
@@ -155,6 +156,16 @@ describe('validation errors name the setting as it was given', () => {
     expect(error([], { SCIM_CONFIG: 'list.yaml' }, { 'list.yaml': '- 1\n- 2\n' })).toMatch(/^config file list\.yaml must be an object/);
   });
 
+  it('wants a cursor secret of at least 32 characters, and never echoes it', () => {
+    const short = 'x'.repeat(31);
+    expect(error(['--cursor-secret', short])).toBe('--cursor-secret must be a string of at least 32 characters (value not shown)');
+    expect(error([], { SCIM_CURSOR_SECRET: short })).toBe('SCIM_CURSOR_SECRET must be a string of at least 32 characters (value not shown)');
+    expect(error([], { SCIM_CONFIG: 's.yaml' }, { 's.yaml': `cursorSecret: ${short}` })).toBe(
+      'cursorSecret in s.yaml must be a string of at least 32 characters (value not shown)',
+    );
+    expect(error([], { SCIM_CONFIG: 's.yaml' }, { 's.yaml': 'cursorSecret: 12345' })).toMatch(/^cursorSecret in s\.yaml must be a string/);
+  });
+
   it('never echoes a token or a password hash', () => {
     const badToken = error([], { SCIM_TOKENS: 'good,sha256:abc123' });
     expect(badToken).toBe('SCIM_TOKENS[1] must be "sha256:" followed by 64 hex digits (value not shown)');
@@ -247,5 +258,14 @@ describe('toServerOptions', () => {
     });
     expect(typeof options.store).toBe('function');
     expect(toServerOptions(load()).cors).toBeUndefined();
+    expect(toServerOptions(load()).cursorSecret).toBeUndefined();
+  });
+
+  it('passes the cursor secret from a flag, the environment or the file, in that order', () => {
+    const [flag, env, file] = ['f', 'e', 'c'].map((c) => c.repeat(32));
+    const fs = { 's.yaml': `cursorSecret: ${file}` };
+    expect(toServerOptions(load(['--config', 's.yaml'], {}, fs)).cursorSecret).toBe(file);
+    expect(toServerOptions(load(['--config', 's.yaml'], { SCIM_CURSOR_SECRET: env }, fs)).cursorSecret).toBe(env);
+    expect(toServerOptions(load(['--config', 's.yaml', '--cursor-secret', flag], { SCIM_CURSOR_SECRET: env }, fs)).cursorSecret).toBe(flag);
   });
 });

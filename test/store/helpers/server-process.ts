@@ -18,10 +18,11 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServer(store: string): Promise<ServerProcess> {
+/** `env` adds to the server's environment (e.g. SCIM_CURSOR_SECRET). */
+export async function startServer(store: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--store', store, '--port', '0', '--host', '127.0.0.1'], {
     cwd: ROOT,
-    env: { ...process.env, SCIM_TOKENS: '', SCIM_STORE: '', PORT: '', HOST: '' },
+    env: { ...process.env, SCIM_TOKENS: '', SCIM_STORE: '', SCIM_CURSOR_SECRET: '', PORT: '', HOST: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
