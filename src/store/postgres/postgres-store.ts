@@ -26,6 +26,7 @@ import type {
 } from '../store.ts';
 import { nextVersion } from '../versions.ts';
 import { pgDialect, type PgRef } from './dialect.ts';
+import { Batcher } from './batch.ts';
 import { Connection, type Client } from './connection.ts';
 import { applyMembership } from './membership.ts';
 import { schemaOrder } from './order.ts';
@@ -51,6 +52,8 @@ interface ResourceRow {
   sort_key?: string | number | null;
 }
 
+type TypedRow = ResourceRow & { type: string };
+
 const COLUMNS = 'seq, id, data, created, last_modified, version';
 
 export class PostgresStore implements Store {
@@ -58,6 +61,9 @@ export class PostgresStore implements Store {
   private readonly types = new Map<string, ResourceTypeDef>();
   /** Indexed attribute paths, by "Type:path" (see keys.ts). */
   private readonly keyed = new Map<string, KeyedPath>();
+  /** Reads a page's serialisation asks for all at once (User.groups and the groups' names): one query each. */
+  private readonly rows = new Batcher<string, TypedRow | undefined>((ids) => this.rowsById(ids), undefined);
+  private readonly groupLists = new Batcher<string, readonly string[]>((ids) => this.groupsOfMany(ids), []);
 
   /** Opens the store and waits until its schema is in place (errors surface here). */
   static async open(registry: SchemaRegistry, options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -101,10 +107,8 @@ export class PostgresStore implements Store {
   }
 
   async get(resourceType: string, id: string): Promise<StoredResource | undefined> {
-    const { rows } = await this.db.run(undefined, (c) =>
-      c.query<ResourceRow>(`SELECT ${COLUMNS} FROM scim_resources WHERE type = $1 AND id = $2`, [resourceType, id]),
-    );
-    return rows[0] && this.toResource(resourceType, rows[0]);
+    const row = await this.rows.load(id);
+    return row && row.type === resourceType ? this.toResource(resourceType, row) : undefined;
   }
 
   async replace(
@@ -193,10 +197,7 @@ export class PostgresStore implements Store {
   }
 
   async groupsOf(memberId: string): Promise<readonly string[]> {
-    const { rows } = await this.db.run(undefined, (c) =>
-      c.query<{ group_id: string }>('SELECT group_id FROM scim_memberships WHERE member_id = $1 ORDER BY pos', [memberId]),
-    );
-    return rows.map((r) => r.group_id);
+    return this.groupLists.load(memberId);
   }
 
   async typeOf(id: string): Promise<string | undefined> {
@@ -210,6 +211,33 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.db.close();
+  }
+
+  private async rowsById(ids: readonly string[]): Promise<Map<string, TypedRow>> {
+    const { rows } = await this.db.run(undefined, (c) =>
+      ids.length === 1
+        ? c.query<TypedRow>(`SELECT ${COLUMNS}, type FROM scim_resources WHERE id = $1`, [ids[0]])
+        : c.query<TypedRow>(`SELECT ${COLUMNS}, type FROM scim_resources WHERE id = ANY($1::text[])`, [ids]),
+    );
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  private async groupsOfMany(ids: readonly string[]): Promise<Map<string, string[]>> {
+    const { rows } = await this.db.run(undefined, (c) =>
+      ids.length === 1
+        ? c.query<{ member_id: string; group_id: string }>('SELECT member_id, group_id FROM scim_memberships WHERE member_id = $1 ORDER BY pos', [ids[0]])
+        : c.query<{ member_id: string; group_id: string }>(
+            'SELECT member_id, group_id FROM scim_memberships WHERE member_id = ANY($1::text[]) ORDER BY member_id, pos',
+            [ids],
+          ),
+    );
+    const out = new Map<string, string[]>();
+    for (const r of rows) {
+      const list = out.get(r.member_id);
+      if (list) list.push(r.group_id);
+      else out.set(r.member_id, [r.group_id]);
+    }
+    return out;
   }
 
   /** An indexed equality (alone, in an and, or in brackets): narrow by its index first. */

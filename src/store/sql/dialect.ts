@@ -43,6 +43,11 @@ export interface SqlDialect<R> {
   instant(text: string): string;
   /** The placeholder of parameter number `index` (1-based). */
   placeholder(index: number, type: ParamType): string;
+  /**
+   * Whether LIMIT and OFFSET are written as literals (integers the server computed, never client
+   * text) rather than parameters: see the SQLite dialect.
+   */
+  readonly literalPaging?: boolean;
 }
 
 /** Adds a parameter value and returns its placeholder. */

@@ -56,8 +56,9 @@ export function planQuery<R>(dialect: SqlDialect<R>, rt: ResourceTypeDef, query:
   let outer = '';
   if (page.kind === 'cursor' && page.after) outer = `WHERE ${keyset(ctx, key, descending, page.after)} `;
   const probe = page.kind === 'cursor';
-  const limit = params.add(page.limit + (probe ? 1 : 0), 'integer');
-  const offset = params.add(page.kind === 'index' ? page.offset : 0, 'integer');
+  const paging = (n: number) => (dialect.literalPaging ? literalInteger(n) : params.add(n, 'integer'));
+  const limit = paging(page.limit + (probe ? 1 : 0));
+  const offset = paging(page.kind === 'index' ? page.offset : 0);
   const inner = `SELECT ${RESOURCE_COLUMNS}${key ? `, ${key.sql} AS sort_key` : ''} ${from}`;
   const pageSql =
     `SELECT s.* FROM (${inner}) s ${outer}` +
@@ -73,4 +74,9 @@ export function planQuery<R>(dialect: SqlDialect<R>, rt: ResourceTypeDef, query:
     probe,
     sortKind: key?.kind,
   };
+}
+
+function literalInteger(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`Not a page bound: ${n}`);
+  return String(n);
 }

@@ -68,4 +68,7 @@ export const sqliteDialect: SqlDialect<SqliteRef> = {
   orderText: (text) => text,
   instant: (text) => `scim_instant(${text})`,
   placeholder: (index) => `@p${index}`,
+  // A bound LIMIT or OFFSET made each run of a page statement cost ~20 µs more (SQLite 3.51, about
+  // as much as preparing it again): more than the whole indexed lookup it limits.
+  literalPaging: true,
 };

@@ -1,8 +1,9 @@
 // The SQLite store (better-sqlite3): one file, shared safely by several processes.
 //
-// Guarantees: every write is one transaction (BEGIN IMMEDIATE), so it is all there or not at all;
-// WAL with synchronous=FULL fsyncs each commit, so a write that was acknowledged survives a crash
-// of the process and a power loss (on a disk that honours fsync). If-Match is a conditional UPDATE
+// Guarantees: every write is all there or not at all (a savepoint of its own inside a BEGIN
+// IMMEDIATE transaction that concurrent writes share: group-commit.ts); WAL with synchronous=FULL
+// fsyncs each commit, and a write is acknowledged only after its commit, so it survives a crash of
+// the process and a power loss (on a disk that honours fsync). If-Match is a conditional UPDATE
 // (`... AND version IN (...)`), uniqueness a unique index, membership one row per member.
 // better-sqlite3 is synchronous: a call runs to completion before any other, inside its promise.
 import { randomUUID } from 'node:crypto';
@@ -13,7 +14,7 @@ import { ScimError } from '../../errors.ts';
 import type { ResourceTypeDef } from '../../schema/attributes.ts';
 import type { SchemaRegistry } from '../../schema/registry.ts';
 import { acceptedVersions, conditionFailed } from '../sql/conditions.ts';
-import { planQuery } from '../sql/query.ts';
+import { planQuery, type QueryPlan } from '../sql/query.ts';
 import type {
   Member,
   MembershipChange,
@@ -28,6 +29,7 @@ import { nextVersion } from '../versions.ts';
 import { sqliteDialect } from './dialect.ts';
 import { registerFunctions } from './functions.ts';
 import { cachedPrepare, type Prepare } from './statements.ts';
+import { GroupCommit } from './group-commit.ts';
 import { KeysTable } from './keys-table.ts';
 import { migrate } from './schema.ts';
 
@@ -53,6 +55,12 @@ export class SqliteStore implements Store {
   private readonly types = new Map<string, ResourceTypeDef>();
   private readonly keys: KeysTable;
   private readonly prepare: Prepare;
+  private readonly commits: GroupCommit;
+  /**
+   * A page and the total in one read transaction (one snapshot). A first page that is not full holds
+   * every match, so its length is the total: an equality lookup (userName eq ...) is one statement.
+   */
+  private readonly readPage: (plan: QueryPlan, first: boolean, fetched: number) => { total: number; rows: ResourceRow[] };
 
   constructor(registry: SchemaRegistry, options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -67,10 +75,17 @@ export class SqliteStore implements Store {
     for (const rt of registry.resourceTypes) this.types.set(rt.name, rt);
     this.keys = new KeysTable(this.db, registry, options.indexes);
     this.keys.rebuildIfChanged();
+    this.commits = new GroupCommit(this.db);
+    this.readPage = this.db.transaction((plan: QueryPlan, first: boolean, fetched: number) => {
+      const rows = this.prepare(plan.page.sql).all(named(plan.page.params)) as ResourceRow[];
+      if (first && rows.length < fetched) return { total: rows.length, rows };
+      return { total: (this.prepare(plan.count.sql).get(named(plan.count.params)) as { n: number }).n, rows };
+    });
   }
 
-  private write<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+  /** Runs `fn` atomically in the next (shared) commit; settles once that commit is durable. */
+  private write<T>(id: string, fn: () => T): Promise<T> {
+    return this.commits.run(fn, id);
   }
 
   async create(resourceType: string, data: ResourceData, members?: readonly Member[]): Promise<StoredResource> {
@@ -79,7 +94,7 @@ export class SqliteStore implements Store {
     const now = new Date();
     const created = now.toISOString();
     const resource: StoredResource = { resourceType, id, data, created, lastModified: created, version: nextVersion() };
-    this.write(() => {
+    await this.write(id, () => {
       const { lastInsertRowid } = this
         .prepare(
           `INSERT INTO scim_resources (id, type, data, created, created_ms, last_modified, modified_ms, version)
@@ -93,6 +108,8 @@ export class SqliteStore implements Store {
   }
 
   async get(resourceType: string, id: string): Promise<StoredResource | undefined> {
+    // PUT and PATCH read the version they replace: it must include a write still waiting to commit.
+    this.commits.settle(id);
     const row = this
       .prepare('SELECT seq, id, data, created, last_modified, version FROM scim_resources WHERE type = ? AND id = ?')
       .get(resourceType, id) as ResourceRow | undefined;
@@ -111,7 +128,7 @@ export class SqliteStore implements Store {
     const now = new Date();
     const lastModified = now.toISOString();
     const version = nextVersion();
-    return this.write(() => {
+    return this.write(id, () => {
       const row = this
         .prepare(
           `UPDATE scim_resources SET data = @data, last_modified = @lastModified, modified_ms = @ms, version = @version
@@ -136,7 +153,7 @@ export class SqliteStore implements Store {
 
   async delete(resourceType: string, id: string, condition?: WriteCondition): Promise<void> {
     const accepted = acceptedVersions(condition);
-    this.write(() => {
+    await this.write(id, () => {
       // Memberships naming the resource, and its keys, go with it (ON DELETE CASCADE).
       const { changes } = this
         .prepare(
@@ -149,11 +166,8 @@ export class SqliteStore implements Store {
 
   async query(resourceType: string, query: StoreQuery): Promise<QueryResult> {
     const plan = planQuery(sqliteDialect, this.rt(resourceType), query, this.keys.hint);
-    // One read transaction: the count and the page see the same snapshot.
-    const { total, rows } = this.db.transaction(() => ({
-      total: (this.prepare(plan.count.sql).get(named(plan.count.params)) as { n: number }).n,
-      rows: this.prepare(plan.page.sql).all(named(plan.page.params)) as ResourceRow[],
-    }))();
+    const first = query.page.kind === 'index' ? query.page.offset === 0 : query.page.after === undefined;
+    const { total, rows } = this.readPage(plan, first, query.page.limit + (plan.probe ? 1 : 0));
     const page = plan.probe ? rows.slice(0, query.page.limit) : rows;
     const last = page[page.length - 1];
     const more = plan.probe && rows.length > query.page.limit;
@@ -193,7 +207,9 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.commits.drain();
+    this.db.close();
   }
 
   private rt(resourceType: string): ResourceTypeDef {
