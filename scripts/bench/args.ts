@@ -1,5 +1,6 @@
 // Command-line flags of `npm run bench`.
 import { parseArgs } from 'node:util';
+import type { StoreChoice, StoreKind } from './stores.ts';
 
 export interface BenchOptions {
   /** Users seeded through the HTTP API before the workloads. */
@@ -24,6 +25,10 @@ export interface BenchOptions {
   readonly logLevel: string | undefined;
   /** Hard limit for the whole run, in minutes. */
   readonly timeoutMinutes: number;
+  /** The backends to run, in order, each with its own server process and seeding. */
+  readonly stores: readonly StoreChoice[];
+  /** Base name of the result files in bench/results (`latest` → latest.json, latest.md). */
+  readonly out: string;
 }
 
 const HELP = `npm run bench -- [flags]
@@ -38,7 +43,18 @@ const HELP = `npm run bench -- [flags]
   --only a,b,...     run only these workloads (the floors always run)
   --profile          start the server with --cpu-prof (profiles in bench/results/profiles)
   --log-level L      LOG_LEVEL for the server (default: the server's own, which logs every request)
-  --timeout-min M    abort the whole run after M minutes (default 30)
+  --store S          backend(s) of the server under test (default memory):
+                       memory     the in-memory store
+                       sqlite     a new SQLite file in a temporary directory, deleted afterwards
+                       postgres   a throwaway PostgreSQL cluster (initdb from /usr/lib/postgresql/*/bin,
+                                  loopback, fsync on), stopped and deleted afterwards
+                       postgres://user@host:5432/db
+                                  a new database created on that server, dropped afterwards
+                       all        memory, sqlite and postgres in one run (the issue #7 ratios, e.g.
+                                  SQLite create vs memory create, need both in the same run)
+                     or a comma-separated list of these, e.g. memory,sqlite
+  --out NAME         result files bench/results/NAME.json and NAME.md (default latest)
+  --timeout-min M    abort the whole run after M minutes (default 30 per backend)
   --help             this text
 `;
 
@@ -73,6 +89,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       profile: { type: 'boolean' },
       'log-level': { type: 'string' },
       'timeout-min': { type: 'string' },
+      store: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -80,6 +98,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     process.stdout.write(HELP);
     process.exit(0);
   }
+  const stores = parseStores(values.store);
+  const out = values.out ?? 'latest';
+  if (!/^[A-Za-z0-9._-]+$/.test(out)) throw new Error(`--out must be a plain file name (letters, digits, . _ -), got "${out}"`);
   return {
     users: positiveInt('users', values.users, 100_000, 200),
     duration: positiveNumber('duration', values.duration, 8, 1),
@@ -94,6 +115,31 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       .map((s) => s.trim())
       .filter(Boolean),
     logLevel: values['log-level'],
-    timeoutMinutes: positiveNumber('timeout-min', values['timeout-min'], 30, 1),
+    timeoutMinutes: positiveNumber('timeout-min', values['timeout-min'], 30 * stores.length, 1),
+    stores,
+    out,
   };
+}
+
+const KINDS: readonly StoreKind[] = ['memory', 'sqlite', 'postgres'];
+
+/** `memory`, `sqlite`, `postgres`, a postgres:// URL, `all`, or a comma-separated list of them. */
+export function parseStores(raw: string | undefined): StoreChoice[] {
+  const out: StoreChoice[] = [];
+  for (const item of (raw ?? 'memory').split(',').map((s) => s.trim())) {
+    const choices: StoreChoice[] =
+      item === 'all'
+        ? KINDS.map((kind) => ({ kind }))
+        : (KINDS as readonly string[]).includes(item)
+          ? [{ kind: item as StoreKind }]
+          : /^postgres(ql)?:\/\//i.test(item) && URL.canParse(item)
+            ? [{ kind: 'postgres', url: item }]
+            : [];
+    if (choices.length === 0) throw new Error(`--store: "${item.replace(/:\/\/[^@/]*@/, '://…@')}" is not memory, sqlite, postgres, a postgres:// URL or all`);
+    for (const c of choices) {
+      if (out.some((o) => o.kind === c.kind)) throw new Error(`--store names ${c.kind} twice`);
+      out.push(c);
+    }
+  }
+  return out;
 }

@@ -14,11 +14,41 @@ function track(child: ChildProcess): ChildProcess {
   return child;
 }
 
+/** Something to undo when the benchmark ends (a temporary database, a PostgreSQL cluster). */
+interface Cleanup {
+  /** Synchronous, for process 'exit'. */
+  readonly now: () => void;
+  /** The thorough way, when there is time (SIGINT, the watchdog, a failed run). Default: `now`. */
+  readonly later?: () => Promise<void>;
+}
+
+const cleanups = new Set<Cleanup>();
+
+/** Registers a cleanup run after the child processes are stopped; returns a function that unregisters it. */
+export function atExit(now: () => void, later?: () => Promise<void>): () => void {
+  const cleanup = { now, later };
+  cleanups.add(cleanup);
+  return () => void cleanups.delete(cleanup);
+}
+
+function runCleanupsNow(): void {
+  // Newest first: a database goes before the cluster that holds it.
+  for (const c of [...cleanups].reverse()) {
+    cleanups.delete(c);
+    try {
+      c.now();
+    } catch (err) {
+      console.error(`[bench] cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
 /** Last-resort cleanup: synchronous, for process 'exit'. */
 export function killAllNow(): void {
   for (const c of children) {
     if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   }
+  runCleanupsNow();
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`. Resolves when the child has exited. */
@@ -40,8 +70,17 @@ export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<{ code
   });
 }
 
+/** Stops every child, then runs the cleanups (the servers must be gone before their databases). */
 export async function stopAll(graceMs = 10_000): Promise<void> {
   await Promise.all([...children].map((c) => stopChild(c, graceMs)));
+  for (const c of [...cleanups].reverse()) {
+    cleanups.delete(c);
+    try {
+      await (c.later ?? (async () => c.now()))();
+    } catch (err) {
+      console.error(`[bench] cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 }
 
 /** A port that was free a moment ago on loopback (the server under test takes PORT from env). */
@@ -176,8 +215,11 @@ export interface ServerProcess {
   stop(): Promise<{ code: number | null; signal: string | null; forced: boolean }>;
 }
 
-/** Starts `src/cli.ts` as a plain node process (so its pid is the server's own). */
-export async function startServer(cwd: string, options: { profileDir?: string; logLevel?: string }): Promise<ServerProcess> {
+/**
+ * Starts `src/cli.ts` as a plain node process (so its pid is the server's own), on the store `store`
+ * names (a `--store` spec; the server's default, memory, when absent).
+ */
+export async function startServer(cwd: string, options: { profileDir?: string; logLevel?: string; store?: string }): Promise<ServerProcess> {
   const port = await freePort();
   // The server's defaults, whatever the caller's shell exports (rate limits, stores, log levels...).
   const env: NodeJS.ProcessEnv = {};
@@ -187,6 +229,11 @@ export async function startServer(cwd: string, options: { profileDir?: string; l
   const args = ['--import', 'tsx'];
   if (options.profileDir) args.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
   args.push('src/cli.ts');
+  if (options.store) {
+    // A URL with a password goes by environment: a command line is visible to every user (README).
+    if (hasPassword(options.store)) env.SCIM_STORE = options.store;
+    else args.push('--store', options.store);
+  }
   const log = new ServerLog(join(tmpdir(), `scim-bench-server-${process.pid}-${port}.log`));
   const child = track(spawn(process.execPath, args, { cwd, env, stdio: ['ignore', log.fd, log.fd] }));
   let stopping = false;
@@ -276,4 +323,12 @@ export async function waitIdle(pid: number, maxSeconds = 60, share = 0.2): Promi
     before = now;
   }
   return (Date.now() - start) / 1000;
+}
+
+function hasPassword(spec: string): boolean {
+  try {
+    return /^postgres(ql)?:/i.test(spec) && new URL(spec).password !== '';
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,7 @@
 // Turning measurements into rows, ratios and the Markdown report.
 import { mean, percentile, type CannonResult, type TagStats } from './cannon.ts';
 import type { ProfileSummary } from './profile.ts';
+import type { StoreKind } from './stores.ts';
 
 export interface Row {
   readonly name: string;
@@ -80,7 +81,8 @@ export interface Ratio {
   readonly name: string;
   readonly value?: number;
   readonly target: string;
-  readonly status: 'met' | 'missed' | 'n/a';
+  /** info: a figure shown for comparison, with no target. */
+  readonly status: 'met' | 'missed' | 'n/a' | 'info';
   readonly detail: string;
 }
 
@@ -184,11 +186,19 @@ function notesCell(row: Row): string {
 
 export interface Memory {
   readonly rssStart?: number;
+  /** Right after the users were seeded: includes garbage not yet collected. */
   readonly rssAfterUsers?: number;
+  /** After the users, once the server was idle and SETTLE_SECONDS more had passed. */
+  readonly rssSettled?: number;
+  /** Seconds from the end of seeding the users to the settled reading. */
+  readonly settleSeconds?: number;
   readonly rssAfterGroups?: number;
   readonly rssEnd?: number;
   readonly peak?: number;
+  /** (rssAfterUsers − rssStart) / users */
   readonly perUser?: number;
+  /** (rssSettled − rssStart) / users */
+  readonly perUserSettled?: number;
 }
 
 export interface Machine {
@@ -214,17 +224,40 @@ export interface Seeding {
   readonly floorBodyBytes: number;
 }
 
-export interface Report {
-  readonly machine: Machine;
-  readonly options: Record<string, unknown>;
+/** Everything measured on one backend, by its own server process. */
+export interface BackendReport {
+  readonly store: StoreKind;
+  /** Where the data lived (never a password). */
+  readonly storeDescription: string;
   readonly support: Record<string, unknown>;
   readonly seeding?: Seeding;
   readonly memory: Memory;
   readonly rows: readonly Row[];
+  /** The targets of issue #8 (the server's own overhead): for the memory store. */
   readonly ratios: readonly Ratio[];
+  /** The targets of issue #7 that hold on every store. */
+  readonly storeRatios: readonly Ratio[];
   readonly notes: readonly string[];
   readonly profile?: ProfileSummary;
   readonly aborted?: string;
+}
+
+export interface Report {
+  readonly machine: Machine;
+  readonly options: Record<string, unknown>;
+  readonly backends: readonly BackendReport[];
+  /** Between the backends of this run (SQLite create vs memory create); empty with one backend. */
+  readonly comparisons: readonly Ratio[];
+}
+
+/**
+ * The JSON written to bench/results: with one backend, the shape a memory-only run always had (its
+ * fields at the top); with several, one entry per backend under `backends`.
+ */
+export function reportJson(report: Report): Record<string, unknown> {
+  const { backends, comparisons, ...head } = report;
+  if (backends.length === 1) return { ...head, ...backends[0], ...(comparisons.length ? { comparisons } : {}) };
+  return { ...head, comparisons, backends };
 }
 
 export function workloadTable(rows: readonly Row[]): string {
@@ -242,7 +275,7 @@ export function workloadTable(rows: readonly Row[]): string {
 }
 
 export function ratioTable(ratios: readonly Ratio[]): string {
-  const mark = { met: '✅ met', missed: '❌ missed', 'n/a': '— n/a' } as const;
+  const mark = { met: '✅ met', missed: '❌ missed', 'n/a': '— n/a', info: 'no target' } as const;
   const lines = ['| ratio | value | target | status | detail |', '| --- | ---: | --- | --- | --- |'];
   for (const r of ratios) {
     const value = r.value === undefined ? '—' : r.name.startsWith('RSS') ? fmtBytes(r.value) : fmtRatio(r.value);
@@ -253,9 +286,12 @@ export function ratioTable(ratios: readonly Ratio[]): string {
 
 export function renderMarkdown(report: Report): string {
   const m = report.machine;
+  const single = report.backends.length === 1;
   const out: string[] = [];
   out.push('# SCIM server benchmark', '');
-  if (report.aborted) out.push(`> **Run aborted:** ${report.aborted.replace(/\s*\n\s*/g, " / ")}`, '');
+  for (const b of report.backends) {
+    if (b.aborted) out.push(`> **Run aborted${single ? '' : ` (${b.store})`}:** ${b.aborted.replace(/\s*\n\s*/g, ' / ')}`, '');
+  }
   out.push(
     `- date: ${m.date}`,
     `- node: ${m.node} (${m.platform})`,
@@ -265,26 +301,79 @@ export function renderMarkdown(report: Report): string {
     `- options: ${Object.entries(report.options)
       .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)
       .join(', ')}`,
-    `- server support (ServiceProviderConfig): ${Object.entries(report.support)
+  );
+  if (single) {
+    out.push(...backendHeader(report.backends[0]!), '', ...backendSections(report.backends[0]!, '##'));
+    if (report.comparisons.length) out.push('## Between backends', '', ratioTable(report.comparisons), '');
+    return out.join('\n');
+  }
+  out.push(
+    `- backends: ${report.backends.map((b) => b.store).join(', ')}, one after the other, each with its own server process, seeding and floors`,
+    '',
+    '## Summary (issue #7)',
+    '',
+    'Each ratio is between two workloads on the same backend, or between backends of this run.',
+    '',
+    summaryTable(report.backends),
+    '',
+    ratioTable(report.comparisons),
+    '',
+  );
+  for (const b of report.backends) out.push(`## ${b.store}`, '', ...backendHeader(b), '', ...backendSections(b, '###'));
+  return out.join('\n');
+}
+
+function backendHeader(b: BackendReport): string[] {
+  return [
+    `- store: ${b.store}: ${b.storeDescription}`,
+    `- server support (ServiceProviderConfig): ${Object.entries(b.support)
       .map(([k, v]) => `${k}=${String(v)}`)
       .join(', ')}`,
-    '',
-  );
-  out.push('## Workloads', '', workloadTable(report.rows), '');
-  out.push('## Targets', '', ratioTable(report.ratios), '');
+  ];
+}
+
+function summaryTable(backends: readonly BackendReport[]): string {
+  const lines = [
+    '| store | seeding, users/s | get_by_id req/s | filter_eq req/s | filter_eq / get_by_id (>= 0.5) | group add, 100,000 / 100 members, mean latency (<= 2) | create req/s | create vs floor_express | RSS per user, settled |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  const cell = (r: Ratio | undefined) => (r?.value === undefined ? '—' : `${fmtRatio(r.value)} ${r.status === 'met' ? '✅' : r.status === 'missed' ? '❌' : ''}`.trim());
+  for (const b of backends) {
+    const row = (name: string) => b.rows.find((r) => r.name === name);
+    const ratio = (prefix: string) => b.storeRatios.find((r) => r.name.startsWith(prefix));
+    const create = row('create');
+    lines.push(
+      `| ${b.store} | ${fmtRps(b.seeding?.perSecond)} | ${fmtRps(row('get_by_id')?.rps)} | ${fmtRps(row('filter_eq')?.rps)} | ${cell(ratio('filter_eq'))} | ${cell(ratio('group_add'))} | ${fmtRps(create?.rps)} | ${fmtRatio(create?.vsFloorExpress)} | ${fmtBytes(b.memory.perUserSettled)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** One backend's tables; `h` is the heading level of its sections. */
+function backendSections(report: BackendReport, h: string): string[] {
+  const out: string[] = [];
+  out.push(`${h} Workloads`, '', workloadTable(report.rows), '');
+  if (report.ratios.length) out.push(`${h} Targets (issue #8)`, '', ratioTable(report.ratios), '');
+  out.push(`${h} Store targets (issue #7)`, '', ratioTable(report.storeRatios), '');
   const mem = report.memory;
   out.push(
-    '## Memory (server process, VmRSS)',
+    `${h} Memory (server process, VmRSS)`,
     '',
-    '| at start | after users | per user | after groups | at end | peak (VmHWM) |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| ${fmtBytes(mem.rssStart)} | ${fmtBytes(mem.rssAfterUsers)} | ${fmtBytes(mem.perUser)} | ${fmtBytes(mem.rssAfterGroups)} | ${fmtBytes(mem.rssEnd)} | ${fmtBytes(mem.peak)} |`,
+    '"settled": read once the server had been idle and 10 s more had passed after seeding the users (V8 shrinks',
+    'its heap when allocation stops); "after users" is read 1 s after the last create and includes garbage.',
+    '',
+    '| at start | after users | per user | settled | per user, settled | after groups | at end | peak (VmHWM) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${fmtBytes(mem.rssStart)} | ${fmtBytes(mem.rssAfterUsers)} | ${fmtBytes(mem.perUser)} | ${fmtBytes(mem.rssSettled)}${mem.settleSeconds !== undefined ? ` (${mem.settleSeconds.toFixed(0)} s)` : ''} | ${fmtBytes(mem.perUserSettled)} | ${fmtBytes(mem.rssAfterGroups)} | ${fmtBytes(mem.rssEnd)} | ${fmtBytes(mem.peak)} |`,
     '',
   );
+  if (report.store !== 'memory') {
+    out.push('The store keeps its data outside the JavaScript heap (SQLite: page cache in this process; PostgreSQL: other processes), so these figures are the server\'s own.', '');
+  }
   const s = report.seeding;
   if (s) {
     out.push(
-      '## Seeding',
+      `${h} Seeding`,
       '',
       `- ${s.users.toLocaleString('en-US')} users in ${s.seconds.toFixed(1)} s (${fmtRps(s.perSecond)} users/s), plus ${s.poolUsers.toLocaleString('en-US')} pool users for the membership workloads`,
       `- small group: ${s.smallGroup ? `${s.smallGroup.members} members` : 'not created'}`,
@@ -294,11 +383,11 @@ export function renderMarkdown(report: Report): string {
       '',
     );
   }
-  if (report.notes.length) out.push('## Notes', '', ...report.notes.map((n) => `- ${n}`), '');
+  if (report.notes.length) out.push(`${h} Notes`, '', ...report.notes.map((n) => `- ${n}`), '');
   const p = report.profile;
   if (p) {
     out.push(
-      '## CPU profile of the server (whole run: seeding and workloads)',
+      `${h} CPU profile of the server (whole run: seeding and workloads)`,
       '',
       `${p.file}: ${(p.busyMs / 1000).toFixed(1)} s busy of ${(p.totalMs / 1000).toFixed(1)} s sampled.`,
       '',
@@ -330,5 +419,5 @@ export function renderMarkdown(report: Report): string {
       );
     }
   }
-  return out.join('\n');
+  return out;
 }
