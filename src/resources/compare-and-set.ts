@@ -13,6 +13,12 @@ export interface Update {
 
 const MAX_ATTEMPTS = 16;
 
+/** Up to 2^attempt ms, at most 50 ms, at random: racing writers (other instances) stop colliding in step. */
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(50, 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 export async function compareAndSet(
   store: Store,
   read: () => Promise<StoredResource>,
@@ -32,7 +38,14 @@ export async function compareAndSet(
       });
     } catch (err) {
       const lostRace = err instanceof ScimError && err.status === 412;
-      if (!lostRace || attempt >= MAX_ATTEMPTS) throw err;
+      if (!lostRace) throw err;
+      if (attempt >= MAX_ATTEMPTS) {
+        // A 412 belongs to a client's own If-Match (checked above on every read); a request without
+        // one that kept losing races is told to come back instead.
+        if (condition?.ifMatch) throw err;
+        throw new ScimError(503, 'The resource is being changed by other writers; retry the request', undefined, { 'Retry-After': '1' });
+      }
+      await backoff(attempt);
     }
   }
 }

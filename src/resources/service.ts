@@ -9,6 +9,7 @@ import { applyPatch, type PatchEnvironment } from '../patch/apply.ts';
 import { DEFAULT_DIALECTS, type PatchDialects } from '../patch/dialects.ts';
 import { readOperations } from '../patch/operations.ts';
 import { compareAndSet } from './compare-and-set.ts';
+import { WriteQueue } from './write-queue.ts';
 import type { CursorCodec } from '../query/cursor.ts';
 import { planQuery, type ListParams, type PagingLimits } from '../query/list-request.ts';
 import { LIST_RESPONSE_URN } from '../query/paging.ts';
@@ -24,6 +25,8 @@ export interface ListRequest extends ListParams, ReadOptions {}
 
 export class ResourceService {
   private readonly membersAttr: AttributeDef | undefined;
+  /** PUT and PATCH of one resource, one at a time in this process (see write-queue.ts). */
+  private readonly writes = new WriteQueue();
   private readonly writeOnly: readonly AttributeDef[];
   private readonly immutable: readonly AttributeDef[];
 
@@ -66,7 +69,7 @@ export class ResourceService {
 
   /** PUT (RFC 7644 §3.5.1): the body replaces every readWrite attribute; omitted ones are cleared. */
   async replace(id: string, body: ValidResource, ctx: RequestContext, opts: WriteOptions = {}) {
-    const stored = await compareAndSet(this.store, () => this.require(id), opts.condition, async (current) => {
+    const stored = await this.writes.run(id, () => compareAndSet(this.store, () => this.require(id), opts.condition, async (current) => {
       const { data, members } = await this.prepare(body, id);
       for (const attr of this.immutable) {
         const before = current.data[attr.name];
@@ -79,7 +82,7 @@ export class ResourceService {
         if (data[attr.name] === undefined && current.data[attr.name] !== undefined) data[attr.name] = current.data[attr.name];
       }
       return { data, membership: this.membersAttr ? { replace: members ?? [] } : undefined };
-    });
+    }));
     return this.output(stored, ctx, opts);
   }
 
@@ -89,7 +92,7 @@ export class ResourceService {
    */
   async patch(id: string, body: { Operations: unknown[] }, opts: WriteOptions = {}): Promise<StoredResource> {
     const operations = readOperations(this.resourceType, body.Operations as never, this.dialects);
-    return compareAndSet(this.store, () => this.require(id), opts.condition, async (current) => {
+    return this.writes.run(id, () => compareAndSet(this.store, () => this.require(id), opts.condition, async (current) => {
       const result = await applyPatch(this.patchEnvironment(current.id), current.data as ScimObject, operations);
       if (!result.changed) return undefined;
       const data = result.data;
@@ -97,7 +100,7 @@ export class ResourceService {
         data.password = await hashPassword(data.password);
       }
       return { data, membership: result.membership };
-    });
+    }));
   }
 
   private patchEnvironment(id: string): PatchEnvironment {

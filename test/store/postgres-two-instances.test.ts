@@ -90,10 +90,12 @@ describe.skipIf(SKIP_PG)('two instances on one PostgreSQL database', () => {
     expect(Number((await a.request('GET', `/Users/${user.body.id}`)).body.nickName)).toBe(start + 20);
   });
 
-  it('members added through both instances at once are all kept', async () => {
+  it('members added through both instances at once are all kept, and no add fails (no If-Match: never a 412)', async () => {
     const group = await a.request('POST', '/Groups', { schemas: [GROUP_URN], displayName: 'busy' });
+    // 60 unconditional PATCHes of one group at once: each instance queues its own, and the two
+    // instances race; with retries alone a third of them used to run out and answer 412.
     const users = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).request('POST', '/Users', { schemas: [USER_URN], userName: `member-${i}` })),
+      Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).request('POST', '/Users', { schemas: [USER_URN], userName: `member-${i}` })),
     );
     const adds = await Promise.all(
       users.map((u, i) =>
@@ -103,7 +105,7 @@ describe.skipIf(SKIP_PG)('two instances on one PostgreSQL database', () => {
         }),
       ),
     );
-    expect(adds.map((r) => r.status).every((s) => s === 200 || s === 204)).toBe(true);
+    expect(adds.map((r) => r.status).filter((s) => s !== 200 && s !== 204)).toEqual([]);
     const members = (await b.request('GET', `/Groups/${group.body.id}`)).body.members.map((m: { value: string }) => m.value);
     expect(members.sort()).toEqual(users.map((u) => u.body.id).sort());
   });
