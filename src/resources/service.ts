@@ -131,7 +131,12 @@ export class ResourceService {
   async list(req: ListRequest, ctx: RequestContext) {
     const plan = planQuery(this.resourceType, req, this.limits, this.cursors);
     const result = await this.store.query(this.type, { filter: plan.filter, sort: plan.sort, page: plan.page });
-    const resources = await Promise.all(result.resources.map((r) => this.serializer.toScim(r, ctx, req.projection)));
+    // One result (the usual lookup by userName or externalId) needs no Promise.all; several are
+    // serialised together so that a store can batch their lookups (src/store/postgres/batch.ts).
+    const resources =
+      result.resources.length === 1
+        ? [await this.serializer.toScim(result.resources[0]!, ctx, req.projection)]
+        : await Promise.all(result.resources.map((r) => this.serializer.toScim(r, ctx, req.projection)));
     return {
       schemas: [LIST_RESPONSE_URN],
       totalResults: result.totalResults,

@@ -39,6 +39,12 @@ export function runQuery(table: Table, rt: ResourceTypeDef, query: StoreQuery, d
     rows = table.all();
   }
 
+  // The common IdP lookup (an indexed `eq`, index paging, no sort) needs no keys: page the rows.
+  if (!sort && page.kind === 'index') {
+    if (!inCreationOrder && rows.length > 1) rows.sort((a, b) => a.seq - b.seq);
+    return { totalResults: rows.length, resources: rows.slice(page.offset, page.offset + page.limit) };
+  }
+
   let keyed: { row: Row; key: SortKey }[];
   if (sort) {
     const sortDerived = pick(derived, new Set([sort.path.attribute.name.toLowerCase()]));
