@@ -120,10 +120,18 @@ export function installCompiledRouting(router: OpenAPIRouter, operations: readon
 /** The path parameters of a request already matched to `operation`, percent-decoded. */
 export type PathParamsOf = (operation: Operation, normalisedPath: string) => Record<string, string>;
 
-/** A copy of the parsed query string: validation coerces values in place. */
+/**
+ * A copy of the parsed query string: validation coerces values in place. `__proto__` is left out:
+ * assigned on a plain object, a repeated `?__proto__=a&__proto__=b` (an array) would become the
+ * copy's prototype; the contract declares no such parameter, so it would be ignored anyway.
+ */
 export function copyQuery(query: Record<string, unknown> | undefined): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  if (query) for (const k in query) copy[k] = Array.isArray(query[k]) ? [...(query[k] as unknown[])] : query[k];
+  if (query) {
+    for (const k of Object.keys(query)) {
+      if (k !== '__proto__') copy[k] = Array.isArray(query[k]) ? [...(query[k] as unknown[])] : query[k];
+    }
+  }
   return copy;
 }
 

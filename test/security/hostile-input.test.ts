@@ -150,6 +150,17 @@ describe('hostile input', () => {
       }
     });
 
+    it('ignores them as query parameter names, repeated or not', async () => {
+      for (const key of KEYS) {
+        for (const query of [`${key}=a&count=1`, `${key}=a&${key}=b&count=1`, `count=1&${key}=x&filter=${encodeURIComponent('userName pr')}`]) {
+          const res = await client.get(`/Users?${query}`);
+          expect(res.status, query).toBe(200);
+          expect(res.body.itemsPerPage, query).toBeLessThanOrEqual(1);
+        }
+      }
+      expectNoPollution();
+    });
+
     it('ignores or rejects them in PATCH paths and values', async () => {
       const target = (await client.post('/Users', { schemas: [USER_URN], userName: unique('patch-target') })).body;
       for (const key of KEYS) {
