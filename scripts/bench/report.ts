@@ -186,6 +186,8 @@ function notesCell(row: Row): string {
 
 export interface Memory {
   readonly rssStart?: number;
+  /** At start, once the server was idle and SETTLE_SECONDS more had passed. */
+  readonly rssStartSettled?: number;
   /** Right after the users were seeded: includes garbage not yet collected. */
   readonly rssAfterUsers?: number;
   /** After the users, once the server was idle and SETTLE_SECONDS more had passed. */
@@ -197,7 +199,7 @@ export interface Memory {
   readonly peak?: number;
   /** (rssAfterUsers − rssStart) / users */
   readonly perUser?: number;
-  /** (rssSettled − rssStart) / users */
+  /** (rssSettled − rssStartSettled) / users */
   readonly perUserSettled?: number;
 }
 
@@ -359,12 +361,14 @@ function backendSections(report: BackendReport, h: string): string[] {
   out.push(
     `${h} Memory (server process, VmRSS)`,
     '',
-    '"settled": read once the server had been idle and 10 s more had passed after seeding the users (V8 shrinks',
-    'its heap when allocation stops); "after users" is read 1 s after the last create and includes garbage.',
+    '"settled": read once the server had been idle and 45 s more had passed, at start and after seeding the users',
+    "(V8's memory reducer collects and shrinks the heap some 20-35 s after allocation stops); per user, settled is",
+    '(settled after users − settled at start) / users. "after users" is read 1 s after the last create and includes',
+    'garbage; its per-user figure is against the unsettled start.',
     '',
-    '| at start | after users | per user | settled | per user, settled | after groups | at end | peak (VmHWM) |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| ${fmtBytes(mem.rssStart)} | ${fmtBytes(mem.rssAfterUsers)} | ${fmtBytes(mem.perUser)} | ${fmtBytes(mem.rssSettled)}${mem.settleSeconds !== undefined ? ` (${mem.settleSeconds.toFixed(0)} s)` : ''} | ${fmtBytes(mem.perUserSettled)} | ${fmtBytes(mem.rssAfterGroups)} | ${fmtBytes(mem.rssEnd)} | ${fmtBytes(mem.peak)} |`,
+    '| at start | at start, settled | after users | per user | settled | per user, settled | after groups | at end | peak (VmHWM) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${fmtBytes(mem.rssStart)} | ${fmtBytes(mem.rssStartSettled)} | ${fmtBytes(mem.rssAfterUsers)} | ${fmtBytes(mem.perUser)} | ${fmtBytes(mem.rssSettled)}${mem.settleSeconds !== undefined ? ` (${mem.settleSeconds.toFixed(0)} s)` : ''} | ${fmtBytes(mem.perUserSettled)} | ${fmtBytes(mem.rssAfterGroups)} | ${fmtBytes(mem.rssEnd)} | ${fmtBytes(mem.peak)} |`,
     '',
   );
   if (report.store !== 'memory') {

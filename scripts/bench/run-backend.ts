@@ -9,7 +9,7 @@ import { ScimClient } from './client.ts';
 import { cpuTicks, readRss, startServer, TICKS_PER_SECOND, waitIdle, type FloorProcess, type ServerProcess } from './procs.ts';
 import { summariseProfile, type ProfileSummary, type Window } from './profile.ts';
 import { failedRow, fmtBytes, fmtRps, rowFrom, skippedRow, type BackendReport, type Memory, type Row, type Seeding } from './report.ts';
-import { seedServer } from './seed.ts';
+import { seedServer, settledRss } from './seed.ts';
 import { provisionStore, type ProvisionedStore, type StoreChoice } from './stores.ts';
 import { fillFloorRatios, overheadTargets, storeTargets } from './targets.ts';
 import { workloads, type Support } from './workloads.ts';
@@ -61,6 +61,10 @@ export async function runBackend(choice: StoreChoice, run: RunContext): Promise<
     const pid = srv.child.pid!;
     await new Promise((r) => setTimeout(r, 500));
     memory = { rssStart: readRss(pid)?.rss };
+    // The baseline for the settled per-user figure: start-up garbage collected as it will be later.
+    const startSettled = await guarded(settledRss(pid));
+    memory = { ...memory, rssStartSettled: startSettled.rss };
+    log(`settled at start after ${startSettled.seconds.toFixed(0)} s idle: server RSS ${fmtBytes(startSettled.rss)}`);
 
     const spc = (await guarded(client.ok('GET', '/ServiceProviderConfig'))).body as {
       patch?: { supported?: boolean };

@@ -45,8 +45,8 @@ function rssPerUser(memory: Memory, opts: BenchOptions): Ratio {
     target: '<= 2 KiB',
     status: few ? 'n/a' : settled <= 2048 ? 'met' : 'missed',
     detail:
-      `settled: (${fmtBytes(memory.rssSettled)} − ${fmtBytes(memory.rssStart)} at start) / ${opts.users.toLocaleString('en-US')} users, read once the server was idle ` +
-      `and ${SETTLE_SECONDS} s more had passed after seeding them; right after seeding: ${fmtBytes(immediate)} per user (with garbage not yet collected)` +
+      `settled: (${fmtBytes(memory.rssSettled)} − ${fmtBytes(memory.rssStartSettled ?? memory.rssStart)} at start) / ${opts.users.toLocaleString('en-US')} users, each read once the server had been idle ` +
+      `and ${SETTLE_SECONDS} s more had passed; right after seeding, against the unsettled start: ${fmtBytes(immediate)} per user (with garbage not yet collected)` +
       (few ? '; too few users for a stable figure (heap growth comes in steps)' : ''),
   };
 }
