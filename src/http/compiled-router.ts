@@ -1,9 +1,9 @@
-// openapi-backend's router recompiles every path template into a RegExp, and a path-parameter
-// parser, on every request (several times: once to route, again to parse, again to validate).
-// The contract is fixed after start-up, so this compiles the table once and replaces the two
-// per-request methods with equivalents that only look things up. The replacements keep the
-// library's contract: the same error messages for 404/405 and the same ParsedRequest shape.
-import type { OpenAPIRouter, Operation, ParsedRequest, Request } from 'openapi-backend';
+// openapi-backend's router recompiles every path template into a RegExp on every request. The
+// contract is fixed after start-up, so this compiles the table once: `matchOperation` is replaced
+// by a look-up that keeps the library's contract (the same 404/405 error messages), and the path
+// parameters of a matched request are read with the same compiled patterns (src/http/backend.ts
+// dispatches itself, so openapi-backend's own parseRequest is not used).
+import type { OpenAPIRouter, Operation, Request } from 'openapi-backend';
 
 interface Route {
   readonly operation: Operation;
@@ -100,20 +100,6 @@ export function installCompiledRouting(router: OpenAPIRouter, operations: readon
     }
     return params;
   };
-  router.parseRequest = ((req: Request, operation?: Operation): ParsedRequest => {
-    const { method, path } = normalize(req);
-    const params = operation ? pathParams(operation, path) : {};
-    return {
-      ...req,
-      method,
-      path,
-      params,
-      headers: { ...(req.headers as Record<string, string | string[]>) },
-      query: copyQuery(req.query as Record<string, unknown> | undefined),
-      cookies: {},
-      requestBody: req.body,
-    } as ParsedRequest;
-  }) as OpenAPIRouter['parseRequest'];
   return pathParams;
 }
 

@@ -2,11 +2,10 @@
 // and never a stack trace or an internal path.
 import type { Response } from 'express';
 import { errorBody, ScimError, toScimError } from '../errors.ts';
-import { SCIM_MEDIA_TYPE } from './media.ts';
+import { writeScim } from './respond.ts';
 
 export function sendError(res: Response, err: unknown, log?: (e: unknown) => void): void {
   const scimError = toScimError(err);
   if (scimError.status >= 500 && !(err instanceof ScimError)) log?.(err);
-  if (scimError.headers) res.set(scimError.headers);
-  res.status(scimError.status).type(SCIM_MEDIA_TYPE).send(JSON.stringify(errorBody(scimError)));
+  writeScim(res, scimError.status, errorBody(scimError), scimError.headers);
 }

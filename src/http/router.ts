@@ -5,7 +5,6 @@
 // nothing); then media type, size and JSON checks, and the contract-driven backend.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ScimError } from '../errors.ts';
-import type { HandlerResult } from '../handlers/types.ts';
 import type { CorsOptions, RateLimitOptions } from '../options.ts';
 import type { RequestContext } from '../resources/context.ts';
 import { corsMiddleware } from './auth/cors.ts';
@@ -13,7 +12,8 @@ import { rateLimitMiddleware } from './auth/rate-limit.ts';
 import { setSecurityHeaders } from './auth/security-headers.ts';
 import type { RequestInfo, ScimBackend } from './backend.ts';
 import { sendError } from './errors.ts';
-import { bodyParserError, hasBody, jsonBody, rejectDeclaredOversize, requireScimMediaType, SCIM_MEDIA_TYPE } from './media.ts';
+import { bodyParserError, hasBody, jsonBody, rejectDeclaredOversize, requireScimMediaType } from './media.ts';
+import { writeScim } from './respond.ts';
 
 export interface RouterOptions {
   /** Absolute public URL of the SCIM base (for servers behind a proxy); else taken from the request. */
@@ -70,7 +70,7 @@ export function createScimRouter(backend: ScimBackend, options: RouterOptions): 
       }
       const ctx: RequestContext = { baseUrl: fixedBase ?? `${req.protocol}://${req.get('host')}${req.baseUrl}` };
       const result = await backend.handle(admission, { method, path: req.path, query: req.query as never, headers: req.headers as never, body: req.body }, ctx);
-      send(res, result);
+      writeScim(res, result.status, result.body, result.headers);
     } catch (err) {
       sendError(res, bodyParserError(err) ?? err, options.logError);
     }
@@ -121,22 +121,4 @@ function readBody(limit: string | number) {
     guard(req, res);
     return new Promise((resolve, reject) => parse(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
   };
-}
-
-/**
- * Writes a handler's result. The JSON goes out as a string with its length: Node then sends the
- * head and the body in one write (Express's res.send turns bodies over 1 kB into a Buffer, which
- * costs a second buffer and a writev per response).
- */
-function send(res: Response, result: HandlerResult): void {
-  res.statusCode = result.status;
-  if (result.headers) for (const name in result.headers) res.setHeader(name, result.headers[name]!);
-  if (result.body === undefined) {
-    res.end();
-    return;
-  }
-  const json = JSON.stringify(result.body);
-  res.setHeader('Content-Type', SCIM_MEDIA_TYPE);
-  res.setHeader('Content-Length', Buffer.byteLength(json));
-  res.end(json);
 }
