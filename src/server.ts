@@ -1,6 +1,6 @@
 // ScimServer: the library's face. It loads the contract, builds the registry, the store and the
 // services, and exposes a mountable Express router plus a typed API for code.
-import type { Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { components } from '../generated/scim.ts';
 import { loadContract, type Contract } from './contract/load.ts';
 import { createHandlers } from './handlers/index.ts';
@@ -49,7 +49,7 @@ export class ScimServer {
     readonly contract: Contract,
     readonly backend: ScimBackend,
     /** Mount it anywhere: `app.use('/scim/v2', server.router)`. */
-    readonly router: Router,
+    readonly router: RequestHandler,
     readonly serviceProviderConfig: () => ServiceProviderConfig,
     services: { users: ResourceService; groups: ResourceService },
     baseUrl: string | undefined,

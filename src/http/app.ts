@@ -9,7 +9,7 @@ import { ScimError } from '../errors.ts';
 import { healthRouter } from '../ops/health.ts';
 import type { Logger } from '../ops/logger.ts';
 import { createMetrics } from '../ops/metrics.ts';
-import { requestId } from '../ops/request-id.ts';
+import { assignRequestId, echoRequestId } from '../ops/request-id.ts';
 import { requestLog } from '../ops/request-log.ts';
 import { observeResponses, type ResponseObserver } from '../ops/response-observer.ts';
 import { sendError } from './errors.ts';
@@ -41,12 +41,14 @@ export function createApp(server: ScimServer, options: AppOptions = {}): Express
   const observe = observeResponses(observers);
   // One middleware for both (each Express layer costs per request).
   app.use((req, res, next) => {
-    requestId(req, res);
+    assignRequestId(req);
     observe(req, res, next);
   });
   // SCIM requests are the traffic: their router comes first, so they skip the other routes'
   // matching (unless the base is the root, where it must come last to leave them reachable).
+  // It echoes the request id itself, with the rest of its headers; the other routes get it here.
   if (scimPath !== '/') app.use(scimPath, server.router);
+  app.use(echoRequestId);
   app.use(healthRouter({ store: server.store, isShuttingDown: options.isShuttingDown, logger: options.logger }));
   app.get('/metrics', metrics.scrape);
 

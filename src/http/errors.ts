@@ -4,8 +4,9 @@ import type { Response } from 'express';
 import { errorBody, ScimError, toScimError } from '../errors.ts';
 import { writeScim } from './respond.ts';
 
-export function sendError(res: Response, err: unknown, log?: (e: unknown) => void): void {
+/** `fixed`: headers every answer of the caller carries, as for writeScim. */
+export function sendError(res: Response, err: unknown, log?: (e: unknown) => void, fixed?: readonly string[]): void {
   const scimError = toScimError(err);
   if (scimError.status >= 500 && !(err instanceof ScimError)) log?.(err);
-  writeScim(res, scimError.status, errorBody(scimError), scimError.headers);
+  writeScim(res, scimError.status, errorBody(scimError), scimError.headers, fixed);
 }

@@ -1,15 +1,16 @@
-// The SCIM router: an Express router that can be mounted at any prefix of any Express app.
+// The SCIM router: Express middleware that can be mounted at any prefix of any Express app.
 // Order matters: security headers on every answer; CORS (so even a 429 is readable by the browser
 // that caused it); rate limiting before authentication (so guessing credentials is limited too);
 // authentication before a body is read (an unauthenticated client makes this server parse
 // nothing); then media type, size and JSON checks, and the contract-driven backend.
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { ScimError } from '../errors.ts';
 import type { CorsOptions, RateLimitOptions } from '../options.ts';
 import type { RequestContext } from '../resources/context.ts';
 import { corsMiddleware } from './auth/cors.ts';
 import { rateLimitMiddleware } from './auth/rate-limit.ts';
-import { setSecurityHeaders } from './auth/security-headers.ts';
+import { removeInsecureHeaders, SECURITY_HEADERS, setSecurityHeaders } from './auth/security-headers.ts';
+import { REQUEST_ID_HEADER, requestIdOf } from '../ops/request-id.ts';
 import type { RequestInfo, ScimBackend } from './backend.ts';
 import { sendError } from './errors.ts';
 import { bodyParserError, hasBody, jsonBody, rejectDeclaredOversize, requireScimMediaType } from './media.ts';
@@ -31,22 +32,40 @@ export interface RouterOptions {
 /** HEAD is GET without the body (RFC 9110 §9.3.2); Node drops the body itself. */
 const methodOf = (req: Request): string => (req.method === 'HEAD' ? 'GET' : req.method);
 
-export function createScimRouter(backend: ScimBackend, options: RouterOptions): Router {
-  const router = express.Router();
+export function createScimRouter(backend: ScimBackend, options: RouterOptions): RequestHandler {
   const fixedBase = options.baseUrl?.replace(/\/+$/, '');
   const bulkBody = readBody(options.bulkBodyLimit);
   const body = readBody(options.bodyLimit);
 
-  /** First on every request: the shared request info and the security headers. */
-  const start = (res: Response): void => {
+  // CORS (so even a 429 is readable by the browser that caused it) and rate limiting (before
+  // authentication, so guessing credentials is limited too) are Express middleware of their own,
+  // run only when configured.
+  const between = [corsMiddleware(options.cors), rateLimitMiddleware(options.rateLimit)].filter((m) => m !== undefined);
+
+  /**
+   * First on every request: the shared request info, and the headers every answer carries (the
+   * security headers and the request id), returned for writeScim to write with the answer.
+   */
+  const start = (req: Request, res: Response): readonly string[] => {
     // Shared with logging and metrics (res.locals.scim): operationId and auth subject, set from the
     // first step on so that 401, 413 and 429 answers carry it too.
     res.locals.scim = {} satisfies RequestInfo;
-    setSecurityHeaders(res);
+    removeInsecureHeaders(res);
+    const id = requestIdOf(req);
+    if (between.length > 0) {
+      // CORS and rate limiting may answer by themselves: their answers need the headers set now.
+      setSecurityHeaders(res);
+      if (id !== undefined) res.setHeader(REQUEST_ID_HEADER, id);
+      return [];
+    }
+    return id === undefined ? SECURITY_HEADERS : [...SECURITY_HEADERS, REQUEST_ID_HEADER, id];
   };
 
+  const fail = (res: Response, err: unknown, fixed: readonly string[]) =>
+    sendError(res, bodyParserError(err) ?? err, options.logError, fixed);
+
   /** Authentication, then (for known operations) media type, size and body, then the backend. */
-  const serve = async (req: Request, res: Response): Promise<void> => {
+  const serve = async (req: Request, res: Response, fixed: readonly string[]): Promise<void> => {
     const info: RequestInfo = res.locals.scim;
     const method = methodOf(req);
     try {
@@ -70,34 +89,35 @@ export function createScimRouter(backend: ScimBackend, options: RouterOptions): 
       }
       const ctx: RequestContext = { baseUrl: fixedBase ?? `${req.protocol}://${req.get('host')}${req.baseUrl}` };
       const result = await backend.handle(admission, { method, path: req.path, query: req.query as never, headers: req.headers as never, body: req.body }, ctx);
-      writeScim(res, result.status, result.body, result.headers);
+      writeScim(res, result.status, result.body, result.headers, fixed);
     } catch (err) {
-      sendError(res, bodyParserError(err) ?? err, options.logError);
+      fail(res, err, fixed);
     }
   };
 
-  // CORS (so even a 429 is readable by the browser that caused it) and rate limiting (before
-  // authentication, so guessing credentials is limited too) are Express middleware of their own,
-  // mounted only when configured. Otherwise everything is one layer: Express's per-layer dispatch
-  // was a measurable share of a GET's CPU (scripts/bench.ts).
-  const between = [corsMiddleware(options.cors), rateLimitMiddleware(options.rateLimit)].filter((m) => m !== undefined);
-  if (between.length === 0) {
-    router.use((req: Request, res: Response) => {
-      start(res);
-      return serve(req, res);
-    });
-  } else {
-    router.use((_req: Request, res: Response, next: NextFunction) => {
-      start(res);
-      next();
-    });
-    for (const middleware of between) router.use(middleware);
-    router.use(serve);
-  }
-  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    sendError(res, bodyParserError(err) ?? err, options.logError);
-  });
-  return router;
+  // The router is a plain middleware function rather than an express.Router: a nested Router's
+  // dispatch (path parsing, layer matching, prefix trimming) was a measurable share of a GET's CPU
+  // (scripts/bench.ts), and the SCIM base has one handler.
+  return (req: Request, res: Response) => {
+    const fixed = start(req, res);
+    if (between.length === 0) {
+      void serve(req, res, fixed);
+      return;
+    }
+    let i = 0;
+    // Express's own contract for middleware: an error goes to next(err), thrown or rejected alike.
+    const next = (err?: unknown): void => {
+      if (err) return fail(res, err, fixed);
+      if (i === between.length) return void serve(req, res, fixed);
+      try {
+        const out: unknown = between[i++]!(req, res, next);
+        if (out instanceof Promise) out.catch(next);
+      } catch (thrown) {
+        next(thrown);
+      }
+    };
+    next();
+  };
 }
 
 /**

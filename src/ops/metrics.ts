@@ -50,14 +50,27 @@ export function createMetrics(options: MetricsOptions): Metrics {
   });
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
 
+  // The series a request lands in, looked up once per (operationId, status) pair: prom-client
+  // hashes a label object on every call, twice per request (counter and histogram).
+  const series = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
+  const seriesOf = (operationId: string, status: number) => {
+    const key = `${operationId} ${status}`;
+    let s = series.get(key);
+    if (!s) {
+      const labels = { operation_id: operationId, status: String(status) };
+      series.set(key, (s = { count: requests.labels(labels), time: duration.labels(labels) }));
+    }
+    return s;
+  };
+
   return {
     registry,
     observe(_req, res, elapsedMs, aborted) {
       if (aborted) return; // as before: only answered requests are counted
       const scim = res.locals.scim as RequestInfo | undefined;
-      const labels = { operation_id: scim?.operationId ?? NO_OPERATION, status: String(res.statusCode) };
-      requests.inc(labels);
-      duration.observe(labels, elapsedMs / 1000);
+      const s = seriesOf(scim?.operationId ?? NO_OPERATION, res.statusCode);
+      s.count.inc();
+      s.time.observe(elapsedMs / 1000);
     },
     async scrape(_req, res) {
       const body = await registry.metrics();

@@ -54,8 +54,16 @@ function recordPolicy(): { set: readonly (readonly [string, string])[]; removed:
 
 const HEADERS = recordPolicy();
 
+/** The security headers as a flat [name, value, ...] list, for writeScim (src/http/respond.ts). */
+export const SECURITY_HEADERS: readonly string[] = HEADERS.set.flat();
+
+/** Headers helmet removes (X-Powered-By, which an embedding app's Express may have set already). */
+export function removeInsecureHeaders(res: ServerResponse): void {
+  for (const name of HEADERS.removed) if (res.hasHeader(name)) res.removeHeader(name);
+}
+
+/** Sets the security headers now, for answers not written by writeScim (CORS, rate limiting). */
 export function setSecurityHeaders(res: ServerResponse): void {
   for (const [name, value] of HEADERS.set) res.setHeader(name, value);
-  // X-Powered-By, which an embedding app's Express may have set already.
-  for (const name of HEADERS.removed) res.removeHeader(name);
+  removeInsecureHeaders(res);
 }
