@@ -72,6 +72,12 @@ async function main(): Promise<number> {
   const stores = opts.stores.map((s) => s.kind).join(', ');
   log(`node ${machine.node}, ${machine.cpu}, ${machine.cores} cores; store ${stores}; users=${opts.users}, duration=${opts.duration}s, warm-up=${opts.warmup}s, connections=${opts.connections}`);
 
+  if (!opts.source) {
+    // The server under test is the build, as published: built from this working tree first.
+    log('npm run build (the server under test is dist/src/cli.js; --source runs src/cli.ts with tsx)');
+    execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+
   const backends: BackendReport[] = [];
   let failure: string | undefined;
   try {
@@ -122,6 +128,7 @@ function buildReport(machine: Machine, opts: BenchOptions, backends: readonly Ba
       bigGroup: opts.bigGroup,
       bodyLimit: opts.bodyLimit,
       profile: opts.profile,
+      server: opts.source ? 'src/cli.ts (tsx)' : 'dist/src/cli.js (npm run build)',
       serverLogLevel: opts.logLevel ?? 'server default',
       ...(opts.only ? { only: opts.only } : {}),
     },

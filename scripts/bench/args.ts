@@ -29,6 +29,8 @@ export interface BenchOptions {
   readonly stores: readonly StoreChoice[];
   /** Base name of the result files in bench/results (`latest` → latest.json, latest.md). */
   readonly out: string;
+  /** Run src/cli.ts with tsx instead of the built dist/src/cli.js (what `npx scim2-server` runs). */
+  readonly source: boolean;
 }
 
 const HELP = `npm run bench -- [flags]
@@ -54,6 +56,8 @@ const HELP = `npm run bench -- [flags]
                                   SQLite create vs memory create, need both in the same run)
                      or a comma-separated list of these, e.g. memory,sqlite
   --out NAME         result files bench/results/NAME.json and NAME.md (default latest)
+  --source           run the server from source (src/cli.ts with tsx, as \`npm start\` does) instead
+                     of the build (\`npm run build\`, then dist/src/cli.js, as \`npx scim2-server\` does)
   --timeout-min M    abort the whole run after M minutes (default 30 per backend)
   --help             this text
 `;
@@ -91,6 +95,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       'timeout-min': { type: 'string' },
       store: { type: 'string' },
       out: { type: 'string' },
+      source: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -118,6 +123,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     timeoutMinutes: positiveNumber('timeout-min', values['timeout-min'], 30 * stores.length, 1),
     stores,
     out,
+    source: values.source ?? false,
   };
 }
 

@@ -216,19 +216,23 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `src/cli.ts` as a plain node process (so its pid is the server's own), on the store `store`
- * names (a `--store` spec; the server's default, memory, when absent).
+ * Starts the CLI as a plain node process (so its pid is the server's own): the build
+ * (`dist/src/cli.js`, what the published package runs), or `src/cli.ts` with tsx when `source`;
+ * on the store `store` names (a `--store` spec; the server's default, memory, when absent).
  */
-export async function startServer(cwd: string, options: { profileDir?: string; logLevel?: string; store?: string }): Promise<ServerProcess> {
+export async function startServer(
+  cwd: string,
+  options: { profileDir?: string; logLevel?: string; store?: string; source?: boolean },
+): Promise<ServerProcess> {
   const port = await freePort();
   // The server's defaults, whatever the caller's shell exports (rate limits, stores, log levels...).
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SCIM_') && k !== 'LOG_LEVEL') env[k] = v;
   Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), SCIM_TOKENS: '' });
   if (options.logLevel) env.LOG_LEVEL = options.logLevel;
-  const args = ['--import', 'tsx'];
+  const args = options.source ? ['--import', 'tsx'] : [];
   if (options.profileDir) args.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
-  args.push('src/cli.ts');
+  args.push(options.source ? 'src/cli.ts' : join('dist', 'src', 'cli.js'));
   if (options.store) {
     // A URL with a password goes by environment: a command line is visible to every user (README).
     if (hasPassword(options.store)) env.SCIM_STORE = options.store;

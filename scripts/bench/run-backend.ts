@@ -53,7 +53,7 @@ export async function runBackend(choice: StoreChoice, run: RunContext): Promise<
     store = await provisionStore(choice);
     description = store.description;
     log(`${choice.kind}: ${store.description}`);
-    server = await startServer(run.root, { profileDir: opts.profile ? run.profiles : undefined, logLevel: opts.logLevel, store: store.spec });
+    server = await startServer(run.root, { profileDir: opts.profile ? run.profiles : undefined, logLevel: opts.logLevel, store: store.spec, source: opts.source });
     const srv = server;
     const guarded = <T>(p: Promise<T>): Promise<T> => Promise.race([p, srv.died]);
     log(`server under test (${choice.kind}): pid ${srv.child.pid}, ${srv.base}${opts.profile ? ' (with --cpu-prof)' : ''}`);

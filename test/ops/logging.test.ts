@@ -74,6 +74,21 @@ describe('request log lines', () => {
     expect(raw.join('')).not.toContain('bjensen');
   });
 
+  it('have the members, order and formats of a line pino writes itself (level, time, pid, hostname first)', async () => {
+    expect((await fetch(`${origin}/scim/v2/ServiceProviderConfig`, { headers: auth })).status).toBe(200);
+    // A line from the same kind of logger, written by pino from an object.
+    const own: string[] = [];
+    createLogger({ level: 'info', destination: { write: (line: string) => void own.push(line) } }).info({ requestId: 'r' }, 'x');
+    const byPino = JSON.parse(own[0]!) as Record<string, unknown>;
+    const [line] = requestLines();
+    expect(raw[raw.length - 1]!.endsWith('}\n')).toBe(true);
+    expect(Object.keys(line).slice(0, 5)).toEqual(Object.keys(byPino).slice(0, 5));
+    expect(Object.keys(line)).toEqual(['level', 'time', 'pid', 'hostname', 'requestId', 'method', 'path', 'status', 'latencyMs', 'operationId', 'subject', 'msg']);
+    expect(line).toMatchObject({ level: 'info', pid: byPino.pid, hostname: byPino.hostname, method: 'GET', path: '/scim/v2/ServiceProviderConfig', status: 200 });
+    expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(typeof byPino.time).toBe('string');
+  });
+
   it('echo a sane incoming X-Request-Id and log it', async () => {
     const res = await fetch(`${origin}/scim/v2/ServiceProviderConfig`, { headers: { ...auth, 'x-request-id': 'lb-7f3a.9_Z-1' } });
     expect(res.status).toBe(200);
