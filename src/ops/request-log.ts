@@ -8,6 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestInfo } from '../http/backend.ts';
 import { lineWriterOf, type Logger } from './logger.ts';
+import { requestIdOf } from './request-id.ts';
 import type { ResponseObserver } from './response-observer.ts';
 
 /** Probes and scrapes arrive every few seconds: logged at debug so they do not drown requests. */
@@ -32,13 +33,15 @@ export function requestLog(logger: Logger): ResponseObserver {
     const status = res.statusCode;
     const level = status >= 500 ? 'error' : QUIET_PATHS.has(path) ? 'debug' : 'info';
     if (!lines.isLevelEnabled(level)) return;
-    const requestId = (req as { id?: string }).id;
+    const requestId = requestIdOf(req);
     const latencyMs = Math.round(elapsedMs * 1000) / 1000;
     const msg = aborted ? 'request aborted' : 'request completed';
     if (writeLine) {
       // The same members, in the same order, as the object below gives pino.
-      let fields = `${requestId === undefined ? '' : `,"requestId":${JSON.stringify(requestId)}`},"method":${JSON.stringify(req.method)},"path":${JSON.stringify(path)},"status":${status},"latencyMs":${latencyMs}`;
-      if (scim?.operationId) fields += `,"operationId":${JSON.stringify(scim.operationId)}`;
+      // Only the path and subject can hold characters JSON escapes: request ids are sane tokens
+      // (request-id.ts), methods HTTP tokens (Node's parser) and operationIds the contract's names.
+      let fields = `${requestId === undefined ? '' : `,"requestId":"${requestId}"`},"method":"${req.method}","path":${JSON.stringify(path)},"status":${status},"latencyMs":${latencyMs}`;
+      if (scim?.operationId) fields += `,"operationId":"${scim.operationId}"`;
       if (scim?.subject) fields += `,"subject":${JSON.stringify(scim.subject)}`;
       if (aborted) fields += ',"aborted":true';
       writeLine(level, `${fields},"msg":"${msg}"`);

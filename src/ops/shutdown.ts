@@ -24,11 +24,14 @@ export function gracefulShutdown(server: Server, options: ShutdownOptions): Grac
 
   // Requests still arriving on open keep-alive connections are served but told to disconnect,
   // and every connection that falls idle while draining is closed at once.
+  // One listener function for every response (no closure per request).
+  const closeIdle = () => server.closeIdleConnections();
+  const onResponseClose = () => {
+    if (draining) setImmediate(closeIdle);
+  };
   server.on('request', (_req, res) => {
     if (draining && !res.headersSent) res.setHeader('Connection', 'close');
-    res.once('close', () => {
-      if (draining) setImmediate(() => server.closeIdleConnections());
-    });
+    res.on('close', onResponseClose);
   });
 
   async function drain(reason: string): Promise<void> {

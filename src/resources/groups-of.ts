@@ -10,6 +10,9 @@ export interface GroupRef {
 
 /** Breadth-first over "member of"; a visited set makes membership cycles harmless. */
 export async function directAndIndirectGroups(store: Store, memberId: string): Promise<GroupRef[]> {
+  // Most users are in no group: answered without the walk's bookkeeping.
+  const first = await store.groupsOf(memberId);
+  if (first.length === 0) return [];
   const seen = new Set<string>([memberId]);
   const out: GroupRef[] = [];
   let frontier = [memberId];
@@ -17,7 +20,7 @@ export async function directAndIndirectGroups(store: Store, memberId: string): P
   while (frontier.length > 0) {
     const next: string[] = [];
     for (const id of frontier) {
-      for (const groupId of await store.groupsOf(id)) {
+      for (const groupId of id === memberId ? first : await store.groupsOf(id)) {
         if (seen.has(groupId)) continue;
         seen.add(groupId);
         const group = await store.get('Group', groupId);
