@@ -39,16 +39,25 @@ export function createApp(server: ScimServer, options: AppOptions = {}): Express
   const observers: ResponseObserver[] = [metrics.observe];
   if (options.logger) observers.push(requestLog(options.logger));
   const observe = observeResponses(observers);
-  // One middleware for both (each Express layer costs per request).
-  app.use((req, res, next) => {
+  /** What every request gets first: its id, and observation of its response. */
+  const track = (req: Request, res: Response) => {
     assignRequestId(req);
-    observe(req, res, next);
-  });
+    observe(res);
+  };
   // SCIM requests are the traffic: their router comes first, so they skip the other routes'
-  // matching (unless the base is the root, where it must come last to leave them reachable).
-  // It echoes the request id itself, with the rest of its headers; the other routes get it here.
-  if (scimPath !== '/') app.use(scimPath, server.router);
-  app.use(echoRequestId);
+  // matching (unless the base is the root, where it must come last to leave them reachable), and
+  // they are tracked in the same Express layer (each layer costs per request). The SCIM router
+  // echoes the request id itself, with the rest of its headers; the other routes get it here.
+  if (scimPath !== '/') {
+    app.use(scimPath, (req, res, next) => {
+      track(req, res);
+      server.router(req, res, next);
+    });
+  }
+  app.use((req, res, next) => {
+    track(req, res);
+    echoRequestId(req, res, next);
+  });
   app.use(healthRouter({ store: server.store, isShuttingDown: options.isShuttingDown, logger: options.logger }));
   app.get('/metrics', metrics.scrape);
 

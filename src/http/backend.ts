@@ -4,7 +4,7 @@
 // requirements (bearerAuth or basicAuth); the router runs it before a body is read.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { OpenAPIBackend, OpenAPIValidator, type Context, type Document, type Operation, type Request as BackendRequest } from 'openapi-backend';
-import { copyQuery, installCompiledRouting, normaliseRequestPath } from './compiled-router.ts';
+import { copyQuery, installCompiledRouting } from './compiled-router.ts';
 import type { Json, JsonObject } from '../contract/load.ts';
 import { ScimError } from '../errors.ts';
 import type { Authenticator, AuthOutcome, SecurityScheme } from './auth/authenticator.ts';
@@ -66,6 +66,8 @@ export interface Admission {
   /** Undefined for an unknown path or method: `unrouted` is the 404/405 to answer. */
   readonly route?: Route;
   readonly unrouted?: ScimError;
+  /** The route's path parameters, percent-decoded. */
+  readonly params?: Record<string, string>;
   readonly identity?: Identity;
   readonly scheme?: SecurityScheme;
 }
@@ -100,7 +102,7 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
   // does not change after start-up, so compute it once.
   const operations = api.router.getOperations();
   api.router.getOperations = () => operations;
-  const pathParamsOf = installCompiledRouting(api.router, operations);
+  const match = installCompiledRouting(api.router, operations);
   // Validators are compiled on an operation's first request (response validators are used only
   // by tests): compiling them all took most of a second of start-up.
   api.validator = new OpenAPIValidator({
@@ -143,13 +145,11 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
     return outcome;
   };
 
-  function routeOf(req: Pick<BackendRequest, 'method' | 'path'>): Route | ScimError {
-    try {
-      return routes.get(api.router.matchOperation({ method: req.method, path: req.path, headers: {} }, true))!;
-    } catch (err) {
-      if (err instanceof Error && err.message.startsWith('405')) return methodNotAllowed(req.path);
-      return new ScimError(404, 'No such endpoint');
-    }
+  /** The route and path parameters of a request, or the 404/405 to answer. */
+  function routeOf(req: Pick<BackendRequest, 'method' | 'path'>): { route: Route; params: Record<string, string> } | ScimError {
+    const { operation, params, pathKnown } = match(req);
+    if (operation) return { route: routes.get(operation)!, params: params! };
+    return pathKnown ? methodNotAllowed(req.path) : new ScimError(404, 'No such endpoint');
   }
 
   /** RFC 9110 §15.5.6: a 405 lists the methods the resource does support. */
@@ -159,16 +159,17 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
   }
 
   async function admit(req: Pick<BackendRequest, 'method' | 'path' | 'headers'>, info?: RequestInfo): Promise<Admission> {
-    const route = routeOf(req);
-    if (route instanceof ScimError) return { unrouted: route };
+    const routed = routeOf(req);
+    if (routed instanceof ScimError) return { unrouted: routed };
+    const { route, params } = routed;
     if (info) info.operationId = route.operationId;
-    if (route.open) return { route };
+    if (route.open) return { route, params };
     const outcome = await outcomeOf(req.headers as Headers);
     // RFC 6750 §3: a 401 names the schemes the client should use.
     if (outcome.scheme === undefined || !route.schemes.has(outcome.scheme)) throw options.authenticator.challenge(outcome);
     if (info && outcome.identity.subject) info.subject = outcome.identity.subject;
     assertMayCall(outcome.identity, outcome.scheme, route.read);
-    return { route, identity: outcome.identity, scheme: outcome.scheme };
+    return { route, params, identity: outcome.identity, scheme: outcome.scheme };
   }
 
   function validationError(errors: ErrorObject[], route: Route): ScimError {
@@ -199,7 +200,7 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
     if (kind && req.body !== undefined) {
       req.body = kind.kind === 'resource' ? normalizeResource(kind.rt, req.body) : canonicalizeMessage(kind.schema, req.body);
     }
-    const params = pathParamsOf(route.operation, normaliseRequestPath(req).path);
+    const params = admission.params ?? {};
     // The shape openapi-backend's validators expect; Ajv coerces path and query values in place.
     // Header parameters are all strings in the contract, so the request's headers are not copied.
     const parameters: Record<string, unknown> = { path: params, query, header: req.headers, cookie: {} };

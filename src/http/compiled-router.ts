@@ -1,8 +1,8 @@
 // openapi-backend's router recompiles every path template into a RegExp on every request. The
 // contract is fixed after start-up, so this compiles the table once: `matchOperation` is replaced
 // by a look-up that keeps the library's contract (the same 404/405 error messages), and the path
-// parameters of a matched request are read with the same compiled patterns (src/http/backend.ts
-// dispatches itself, so openapi-backend's own parseRequest is not used).
+// parameters of a matched request are read by the same match (src/http/backend.ts dispatches
+// itself, so openapi-backend's own parseRequest is not used).
 import type { OpenAPIRouter, Operation, Request } from 'openapi-backend';
 
 interface Route {
@@ -49,7 +49,7 @@ function normalize(req: Pick<Request, 'method' | 'path'>): { method: string; pat
  * Installs the compiled table on `router` (apiRoot must be "/", as the SCIM router mounts it).
  * Throws at start-up if the contract uses a parameter style the fast parser does not implement.
  */
-export function installCompiledRouting(router: OpenAPIRouter, operations: readonly Operation[]): PathParamsOf {
+export function installCompiledRouting(router: OpenAPIRouter, operations: readonly Operation[]): MatchRequest {
   for (const op of operations) {
     for (const p of op.parameters ?? []) {
       const param = p as { in?: string; content?: unknown; explode?: boolean; name?: string };
@@ -62,13 +62,14 @@ export function installCompiledRouting(router: OpenAPIRouter, operations: readon
   const exact = new Map<string, Route>();
   for (const r of routes) if (r.paramNames.length === 0) exact.set(`${r.method} ${r.operation.path}`, r);
 
-  const find = (method: string, path: string): { route?: Route; pathKnown: boolean } => {
+  const find = (method: string, path: string): RouteMatch => {
     const hit = exact.get(`${method} ${path}`);
-    if (hit) return { route: hit, pathKnown: true };
+    if (hit) return { operation: hit.operation, params: {}, pathKnown: true };
     let pathKnown = false;
     for (const r of routes) {
-      if (!r.pattern.test(path)) continue;
-      if (r.method === method) return { route: r, pathKnown: true };
+      const m = r.pattern.exec(path);
+      if (!m) continue;
+      if (r.method === method) return { operation: r.operation, params: paramsOf(r, m), pathKnown: true };
       pathKnown = true;
     }
     return { pathKnown };
@@ -76,35 +77,43 @@ export function installCompiledRouting(router: OpenAPIRouter, operations: readon
 
   router.matchOperation = ((req: Request, strict?: boolean) => {
     const { method, path } = normalize(req);
-    const { route, pathKnown } = find(method, path);
-    if (route) return route.operation;
+    const { operation, pathKnown } = find(method, path);
+    if (operation) return operation;
     if (!strict) return undefined;
     throw Error(pathKnown ? '405-methodNotAllowed: this method is not registered for the route' : '404-notFound: no route matches request');
   }) as OpenAPIRouter['matchOperation'];
 
-  const byOperation = new Map(routes.map((r) => [r.operation, r]));
-  const pathParams: PathParamsOf = (operation, path) => {
-    const params: Record<string, string> = {};
-    const route = byOperation.get(operation);
-    if (route && route.paramNames.length > 0) {
-      const m = route.pattern.exec(path);
-      route.paramNames.forEach((name, i) => {
-        const raw = m?.[i + 1];
-        if (raw === undefined) return;
-        try {
-          params[name] = decodeURIComponent(raw);
-        } catch {
-          params[name] = raw; // malformed %-escapes: keep the raw text; it names no resource
-        }
-      });
-    }
-    return params;
+  return (req) => {
+    const { method, path } = normalize(req);
+    return find(method, path);
   };
-  return pathParams;
 }
 
-/** The path parameters of a request already matched to `operation`, percent-decoded. */
-export type PathParamsOf = (operation: Operation, normalisedPath: string) => Record<string, string>;
+/** A request's operation and its percent-decoded path parameters, read by the one match. */
+function paramsOf(route: Route, m: RegExpExecArray): Record<string, string> {
+  const params: Record<string, string> = {};
+  route.paramNames.forEach((name, i) => {
+    const raw = m[i + 1];
+    if (raw === undefined) return;
+    try {
+      params[name] = decodeURIComponent(raw);
+    } catch {
+      params[name] = raw; // malformed %-escapes: keep the raw text; it names no resource
+    }
+  });
+  return params;
+}
+
+/** The operation a request matches with its path parameters; else whether another method would. */
+export interface RouteMatch {
+  readonly operation?: Operation;
+  /** A new object per match: validation coerces its values in place. */
+  readonly params?: Record<string, string>;
+  /** The path matches some operation (so a miss is 405, not 404). */
+  readonly pathKnown: boolean;
+}
+
+export type MatchRequest = (req: Pick<Request, 'method' | 'path'>) => RouteMatch;
 
 /**
  * A copy of the parsed query string: validation coerces values in place. `__proto__` is left out:
@@ -121,4 +130,3 @@ export function copyQuery(query: Record<string, unknown> | undefined): Record<st
   return copy;
 }
 
-export { normalize as normaliseRequestPath };

@@ -81,7 +81,7 @@ export function createScimRouter(backend: ScimBackend, options: RouterOptions): 
       // The path and body are checked only for operations the contract has: an unknown route or
       // method is a 404/405 whatever its body. /Bulk has its own, larger limit.
       if (admission.route) {
-        if (!isDecodable(req.path)) throw new ScimError(400, 'The request path is not validly percent-encoded', 'invalidSyntax');
+        if (req.path.includes('%') && !isDecodable(req.path)) throw new ScimError(400, 'The request path is not validly percent-encoded', 'invalidSyntax');
         if (hasBody(req)) {
           requireScimMediaType(req);
           await (admission.route.operationId === 'bulk' ? bulkBody : body)(req, res);

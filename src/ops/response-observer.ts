@@ -4,7 +4,7 @@
 // the response as `this`), so observing a request allocates no closure and no `once` wrapper:
 // per-request listeners were a measurable share of a GET's CPU (scripts/bench.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 
 /** Called once per request when its response is done; `aborted` when it never finished. */
 export type ResponseObserver = (req: Request, res: Response, elapsedMs: number, aborted: boolean) => void;
@@ -19,12 +19,11 @@ export function observeResponses(observers: readonly ResponseObserver[]) {
     const aborted = !this.writableFinished;
     for (const observe of observers) observe(this.req as Request, this as unknown as Response, elapsed, aborted);
   }
-  return (_req: Request, res: Response, next: NextFunction): void => {
+  return (res: ServerResponse): void => {
     if (observers.length > 0) {
-      (res as unknown as Observed)[STARTED] = performance.now();
+      (res as Observed)[STARTED] = performance.now();
       // `close` is emitted once per response, so `on` needs no `once` wrapper to come off again.
       res.on('close', onClose);
     }
-    next();
   };
 }
