@@ -29,9 +29,12 @@ function requireUtf8(_req: Request, _res: Response, buf: Buffer, encoding: strin
   if (!isUtf8(buf)) throw Object.assign(new Error('utf-8'), { status: 400, type: 'entity.utf8.invalid' });
 }
 
-/** JSON body parser: objects and arrays only, bounded size, UTF-8 only. */
+/**
+ * JSON body parser: objects and arrays only, bounded size, UTF-8 only. Only for requests that
+ * passed requireScimMediaType: the media type is not checked a second time here.
+ */
 export function jsonBody(limit: string | number) {
-  const parse = express.json({ type: ACCEPTED, limit, strict: true, verify: requireUtf8 });
+  const parse = express.json({ type: () => true, limit, strict: true, verify: requireUtf8 });
   return (req: Request, res: Response, next: NextFunction): void => {
     // body-parser turns an empty body sent with `Content-Length: 0` and a JSON type into `{}`, so
     // an empty POST passed as an empty resource or SearchRequest (200 on /.search) although the
