@@ -13,7 +13,8 @@ import { removeInsecureHeaders, SECURITY_HEADERS, setSecurityHeaders } from './a
 import { REQUEST_ID_HEADER, requestIdOf } from '../ops/request-id.ts';
 import type { RequestInfo, ScimBackend } from './backend.ts';
 import { sendError } from './errors.ts';
-import { bodyParserError, hasBody, jsonBody, rejectDeclaredOversize, requireScimMediaType } from './media.ts';
+import { BodyReadError, readJsonBody } from './json-body.ts';
+import { bodyParserError, hasBody, limitInBytes, rejectDeclaredOversize, requireScimMediaType } from './media.ts';
 import { writeScim } from './respond.ts';
 
 export interface RouterOptions {
@@ -133,12 +134,18 @@ function isDecodable(path: string): boolean {
   }
 }
 
-/** A size check on the declared length, then the JSON body parser, with the same limit. */
+/** A size check on the declared length, then the body read with the same limit. */
 function readBody(limit: string | number) {
   const guard = rejectDeclaredOversize(limit);
-  const parse = jsonBody(limit);
-  return (req: Request, res: Response): Promise<void> => {
+  const max = limitInBytes(limit);
+  return async (req: Request, res: Response): Promise<void> => {
     guard(req, res);
-    return new Promise((resolve, reject) => parse(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+    try {
+      await readJsonBody(req, max);
+    } catch (err) {
+      // The rest of an oversized body is not read: the connection ends with the answer.
+      if (err instanceof BodyReadError && err.status === 413) res.setHeader('Connection', 'close');
+      throw err;
+    }
   };
 }
