@@ -53,10 +53,7 @@ export function readJsonBody(req: BodyRequest, limit: number): Promise<void> {
     const finish = (err?: unknown): void => {
       if (done) return;
       done = true;
-      source.off('data', onData);
-      source.off('end', onEnd);
-      source.off('error', onError);
-      req.off('close', onClose);
+      // The listeners stay: they go with the request, and `done` mutes them.
       // An inflater stops with the request (a small gzip body can inflate without end).
       if (err && source !== req) {
         req.unpipe(source as unknown as NodeJS.WritableStream);
@@ -66,12 +63,14 @@ export function readJsonBody(req: BodyRequest, limit: number): Promise<void> {
       else resolve();
     };
     const onData = (chunk: Buffer): void => {
+      if (done) return;
       received += chunk.length;
       // What arrives after the limit is dropped; the caller closes the connection with its 413.
       if (received > limit) finish(new BodyReadError(413, 'entity.too.large', `The request body is too large (limit ${limit} bytes)`));
       else chunks.push(chunk);
     };
     const onEnd = (): void => {
+      if (done) return;
       try {
         const body = received === 0 ? undefined : parseJson(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received));
         req.body = body;
