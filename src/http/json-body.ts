@@ -37,8 +37,11 @@ const DECODERS: Readonly<Record<string, (() => NodeJS.ReadWriteStream) | undefin
  * in bytes, counted after inflating. Resolves once parsed; rejects with a BodyReadError.
  */
 export function readJsonBody(req: BodyRequest, limit: number): Promise<void> {
-  // Parsed already, by a body parser an embedding app runs before the SCIM router.
-  if (req._body === true) return Promise.resolve();
+  // Read already, by a body parser an embedding app runs before the SCIM router (body-parser 2
+  // marks nothing: the stream has simply been consumed to its end). Waiting for an end that has
+  // passed would hang the request.
+  if (req._body === true || (req.complete && !req.readable)) return Promise.resolve();
+  if (req.destroyed) return Promise.reject(new BodyReadError(400, 'request.aborted', 'The request was aborted'));
   let source: Readable;
   try {
     checkCharset(req);

@@ -4,6 +4,7 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ScimError, ScimServer, type ScimGroup, type ScimUser } from 'scim2-server';
+import { ScimTestClient, SCIM_PATH, USER_URN } from '../helpers/scim-app.ts';
 
 describe('library quickstart', () => {
   it('creates data from code and serves it from a mounted router', async () => {
@@ -58,5 +59,27 @@ describe('library quickstart', () => {
     expect(replaced.active).toBeUndefined();
     await server.users.delete(u.id!);
     await expect(server.users.get(u.id!)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("serves writes under an app that runs its own body parser first (express.json() for SCIM's media types)", async () => {
+    const server = await ScimServer.create();
+    const app = express();
+    app.use(express.json({ type: ['application/json', 'application/scim+json'] }));
+    app.use(SCIM_PATH, server.router);
+    const http = app.listen(0, '127.0.0.1');
+    await new Promise((r) => http.once('listening', r));
+    try {
+      const client = new ScimTestClient(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, server);
+      const created = await client.post('/Users', { schemas: [USER_URN], userName: 'parsed-before' });
+      expect(created.status).toBe(201);
+      const patched = await client.patch(`/Users/${created.body.id}`, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', path: 'title', value: 'Guide' }],
+      });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toMatchObject({ userName: 'parsed-before', title: 'Guide' });
+    } finally {
+      http.close();
+    }
   });
 });

@@ -100,15 +100,18 @@ describe('readJsonBody', () => {
   });
 
   it('keeps a body an earlier body parser read, instead of waiting for a stream already consumed', async () => {
-    before = async (req) => {
-      for await (const _ of req) void _;
-      req.body = { parsedBy: 'the embedding app' };
-      req._body = true;
-    };
-    try {
-      expect(await send(JSON.stringify(user))).toEqual({ ok: true, body: { parsedBy: 'the embedding app' } });
-    } finally {
-      before = undefined;
+    // body-parser 2 (express.json() of Express 5) leaves only the consumed stream; body-parser 1 also sets _body.
+    for (const flag of [false, true]) {
+      before = async (req) => {
+        for await (const _ of req) void _;
+        req.body = { parsedBy: 'the embedding app' };
+        if (flag) req._body = true;
+      };
+      try {
+        expect(await send(JSON.stringify(user))).toEqual({ ok: true, body: { parsedBy: 'the embedding app' } });
+      } finally {
+        before = undefined;
+      }
     }
   });
 
