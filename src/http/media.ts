@@ -1,5 +1,5 @@
 // Media types (RFC 7644 §3.1, §8.1): requests may be application/scim+json or application/json
-// (any charset); responses are always application/scim+json.
+// (in UTF-8, see json-body.ts); responses are always application/scim+json.
 import type { Request, Response } from 'express';
 import { ScimError } from '../errors.ts';
 
@@ -43,8 +43,9 @@ export function limitInBytes(limit: string | number): number {
 
 /**
  * 413 at once when Content-Length announces more than the limit. Reading would give the same
- * answer only after reading (and discarding) the announced body up to the limit, so a client announcing a
- * gigabyte could hold the connection for as long as it likes; the connection is closed instead.
+ * answer only after reading the body up to the limit, and a kept-alive connection would then be
+ * drained of the rest (a client announcing a gigabyte could hold it as long as it likes); the
+ * connection is closed instead.
  */
 export function rejectDeclaredOversize(limit: string | number) {
   const max = limitInBytes(limit);

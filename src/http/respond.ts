@@ -3,7 +3,8 @@
 // length, so Node sends head and body in one write (Express's res.send turns bodies over 1 kB
 // into a Buffer). Headers decided before the answer (security headers, the request id) come as
 // a flat [name, value, ...] list rather than through setHeader: each setHeader validates,
-// lower-cases and stores its header, and they were a measurable share of a GET (scripts/bench.ts).
+// lower-cases and stores its header (for this answer's dozen headers, about 2.5 µs more per
+// request on bare node:http).
 import type { ServerResponse } from 'node:http';
 import { SCIM_MEDIA_TYPE } from './media.ts';
 

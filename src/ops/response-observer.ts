@@ -1,8 +1,7 @@
 // Per-request observation (request logs, metrics): one middleware and one `close` listener for all
 // observers. `close` follows `finish` for every completed response and also fires for an aborted
 // one, so one listener sees both. The listener is one function shared by all requests (it reads
-// the response as `this`), so observing a request allocates no closure and no `once` wrapper:
-// per-request listeners were a measurable share of a GET's CPU (scripts/bench.ts).
+// the response as `this`), so observing a request allocates no closure and no `once` wrapper.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 
