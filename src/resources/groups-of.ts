@@ -10,7 +10,7 @@ export interface GroupRef {
 
 /** Breadth-first over "member of"; a visited set makes membership cycles harmless. */
 export async function directAndIndirectGroups(store: Store, memberId: string): Promise<GroupRef[]> {
-  // Most users are in no group: answered without the walk's bookkeeping.
+  // A member of no group is answered without the walk's bookkeeping.
   const first = await store.groupsOf(memberId);
   if (first.length === 0) return [];
   const seen = new Set<string>([memberId]);
