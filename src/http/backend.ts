@@ -4,7 +4,7 @@
 // requirements (bearerAuth or basicAuth); the router runs it before a body is read.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { OpenAPIBackend, OpenAPIValidator, type Context, type Document, type Operation, type Request as BackendRequest } from 'openapi-backend';
-import { copyQuery, installCompiledRouting } from './compiled-router.ts';
+import { declaredQuery, installCompiledRouting } from './compiled-router.ts';
 import type { Json, JsonObject } from '../contract/load.ts';
 import { ScimError } from '../errors.ts';
 import type { Authenticator, AuthOutcome, SecurityScheme } from './auth/authenticator.ts';
@@ -56,7 +56,7 @@ interface Route {
   /** Declared query parameters; others are ignored, not rejected. */
   readonly queryNames: ReadonlySet<string>;
   /** Query parameters of array type: a single value is read as a one-element list. */
-  readonly arrayQueryNames: readonly string[];
+  readonly arrayQueryNames: ReadonlySet<string>;
   /** openapi-backend's Ajv validators for the body and the parameters (compiled on first use). */
   validators(): readonly ValidateFunction[];
 }
@@ -132,7 +132,7 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
       bodyKind: schema ? bodyKindOf(schema, options.registry) : undefined,
       headerNames: parameters.filter((p) => p.in === 'header').map((p) => p.name),
       queryNames: new Set(parameters.filter((p) => p.in === 'query').map((p) => p.name)),
-      arrayQueryNames: parameters.filter((p) => p.in === 'query' && p.schema?.type === 'array').map((p) => p.name),
+      arrayQueryNames: new Set(parameters.filter((p) => p.in === 'query' && p.schema?.type === 'array').map((p) => p.name)),
       validators: () => (api.validator.getRequestValidatorsForOperation(op.operationId!) ?? []) as unknown as ValidateFunction[],
     });
   }
@@ -193,9 +193,7 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
   async function handle(admission: Admission, req: BackendRequest, ctx: RequestContext): Promise<HandlerResult> {
     const { route } = admission;
     if (!route) throw admission.unrouted ?? new ScimError(404, 'No such endpoint');
-    const query = copyQuery(req.query as Record<string, unknown> | undefined);
-    for (const name of Object.keys(query)) if (!route.queryNames.has(name)) delete query[name];
-    for (const name of route.arrayQueryNames) if (typeof query[name] === 'string') query[name] = [query[name]];
+    const query = declaredQuery(req.query as Record<string, unknown> | undefined, route.queryNames, route.arrayQueryNames);
     const kind = route.bodyKind;
     if (kind && req.body !== undefined) {
       req.body = kind.kind === 'resource' ? normalizeResource(kind.rt, req.body) : canonicalizeMessage(kind.schema, req.body);

@@ -116,17 +116,22 @@ export interface RouteMatch {
 export type MatchRequest = (req: Pick<Request, 'method' | 'path'>) => RouteMatch;
 
 /**
- * A copy of the parsed query string: validation coerces values in place. `__proto__` is left out:
- * assigned on a plain object, a repeated `?__proto__=a&__proto__=b` (an array) would become the
- * copy's prototype; the contract declares no such parameter, so it would be ignored anyway.
+ * The parameters of a parsed query string that the operation declares, copied (validation coerces
+ * values in place); any other is ignored, not rejected. A declared array parameter given once is
+ * read as a one-element list. Only declared names are assigned, so no query key such as
+ * `__proto__` ever reaches the copy's prototype.
  */
-export function copyQuery(query: Record<string, unknown> | undefined): Record<string, unknown> {
+export function declaredQuery(
+  query: Record<string, unknown> | undefined,
+  names: ReadonlySet<string>,
+  arrayNames: ReadonlySet<string>,
+): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  if (query) {
-    for (const k of Object.keys(query)) {
-      if (k !== '__proto__') copy[k] = Array.isArray(query[k]) ? [...(query[k] as unknown[])] : query[k];
-    }
+  if (!query) return copy;
+  for (const name of names) {
+    if (!Object.prototype.hasOwnProperty.call(query, name)) continue;
+    const value = query[name];
+    copy[name] = Array.isArray(value) ? [...(value as unknown[])] : arrayNames.has(name) && typeof value === 'string' ? [value] : value;
   }
   return copy;
 }
-

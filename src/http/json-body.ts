@@ -5,21 +5,22 @@
 // check per request). Only what SCIM accepts is left here: one charset, one media type checked
 // before.
 //
-// Failures carry body-parser's `type` names, so bodyParserError (media.ts) answers them alike.
+// Failures are SCIM errors (400 invalidSyntax, 413, 415) that also carry body-parser's `type` name.
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import contentType from 'content-type';
+import { ScimError } from '../errors.ts';
 
-/** Why a body could not be read; `status` and `type` as body-parser names them. */
-export class BodyReadError extends Error {
+/** Why a body could not be read: a SCIM error, with the failure's `type` as body-parser names it. */
+export class BodyReadError extends ScimError {
   constructor(
-    readonly status: number,
+    status: 400 | 413 | 415,
     readonly type: string,
-    message: string,
+    detail: string,
   ) {
-    super(message);
+    super(status, detail, status === 400 ? 'invalidSyntax' : undefined);
   }
 }
 
@@ -111,7 +112,7 @@ function checkCharset(req: IncomingMessage): void {
     return; // no parsable Content-Type: the media-type check before this one decided
   }
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-    throw new BodyReadError(415, 'charset.unsupported', `Unsupported charset "${charset}"; send UTF-8`);
+    throw new BodyReadError(415, 'charset.unsupported', 'Unsupported charset; send UTF-8');
   }
 }
 
@@ -120,7 +121,7 @@ function decoded(req: IncomingMessage): Readable {
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity') return req;
   const decoder = DECODERS[encoding];
-  if (!decoder) throw new BodyReadError(415, 'encoding.unsupported', `Unsupported content encoding "${encoding}"`);
+  if (!decoder) throw new BodyReadError(415, 'encoding.unsupported', 'Unsupported content encoding; send identity, gzip, deflate or br');
   const stream = decoder();
   req.pipe(stream);
   return stream as unknown as Readable;
@@ -133,7 +134,7 @@ function parseJson(buf: Buffer): unknown {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // RFC 8259 §8.1 lets a parser ignore a BOM
   // Strict, as body-parser's strict mode: a SCIM body is an object (or, for some, an array).
   const first = /^[\t\n\r ]*([^\t\n\r ])/.exec(text)?.[1];
-  if (first !== '{' && first !== '[') throw new BodyReadError(400, 'entity.parse.failed', 'The request body is not a JSON object');
+  if (first !== '{' && first !== '[') throw new BodyReadError(400, 'entity.parse.failed', 'The request body is not a JSON object or array');
   try {
     return JSON.parse(text);
   } catch {

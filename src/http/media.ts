@@ -16,22 +16,6 @@ export function requireScimMediaType(req: Request): void {
   if (hasBody(req) && !req.is(ACCEPTED)) throw new ScimError(415, `Unsupported media type; send ${ACCEPTED.join(' or ')}`);
 }
 
-/**
- * Body read errors as SCIM errors (json-body.ts names them as body-parser does, and an embedding
- * app's own body parser may have failed first): malformed JSON is invalidSyntax, oversize is 413.
- */
-export function bodyParserError(err: unknown): ScimError | undefined {
-  const e = err as { type?: string; status?: number } | undefined;
-  if (!e || typeof e.type !== 'string') return undefined;
-  if (e.type === 'entity.parse.failed') return new ScimError(400, 'The request body is not valid JSON', 'invalidSyntax');
-  if (e.type === 'entity.utf8.invalid') return new ScimError(400, 'The request body is not valid UTF-8', 'invalidSyntax');
-  if (e.type === 'entity.too.large') return new ScimError(413, 'The request body is too large');
-  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
-    return new ScimError(415, 'Unsupported content encoding or charset');
-  }
-  return new ScimError(e.status && e.status < 500 ? e.status : 400, 'The request body could not be read', 'invalidSyntax');
-}
-
 /** A body limit as body-parser reads it (a byte count, or e.g. `512kb`, `1mb`), in bytes. */
 export function limitInBytes(limit: string | number): number {
   if (typeof limit === 'number') return limit;

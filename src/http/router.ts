@@ -14,7 +14,7 @@ import { REQUEST_ID_HEADER, requestIdOf } from '../ops/request-id.ts';
 import type { RequestInfo, ScimBackend } from './backend.ts';
 import { sendError } from './errors.ts';
 import { BodyReadError, readJsonBody } from './json-body.ts';
-import { bodyParserError, hasBody, limitInBytes, rejectDeclaredOversize, requireScimMediaType } from './media.ts';
+import { hasBody, limitInBytes, rejectDeclaredOversize, requireScimMediaType } from './media.ts';
 import { writeScim } from './respond.ts';
 
 export interface RouterOptions {
@@ -63,7 +63,7 @@ export function createScimRouter(backend: ScimBackend, options: RouterOptions): 
   };
 
   const fail = (res: Response, err: unknown, fixed: readonly string[]) =>
-    sendError(res, bodyParserError(err) ?? err, options.logError, fixed);
+    sendError(res, err, options.logError, fixed);
 
   /** Authentication, then (for known operations) media type, size and body, then the backend. */
   const serve = async (req: Request, res: Response, fixed: readonly string[]): Promise<void> => {
