@@ -53,6 +53,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   // (scripts/bench.ts). Lines are written once 4 KiB have gathered or every 250 ms, whichever is
   // first; pino flushes the destination synchronously when the process exits (also through
   // process.exit), so only a SIGKILL can lose the last quarter second of lines.
+  // Known cost: sonic-boom (4.2 and 5.0) measures the UTF-8 length of its whole pending buffer on
+  // every write, about 4 µs of a 100,000-user GET in a CPU profile. Unbuffered writes (a syscall per
+  // line) measured no better in A/B runs.
   const destination =
     options.destination ??
     (usePretty
