@@ -145,16 +145,25 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
     return outcome;
   };
 
-  /** The route and path parameters of a request, or the 404/405 to answer. */
-  function routeOf(req: Pick<BackendRequest, 'method' | 'path'>): { route: Route; params: Record<string, string> } | ScimError {
+  /**
+   * The route and path parameters of a request (none when one is not validly percent-encoded), or
+   * the 404/405 to answer.
+   */
+  function routeOf(req: Pick<BackendRequest, 'method' | 'path'>): { route: Route; params?: Record<string, string> } | ScimError {
     const { operation, params, pathKnown } = match(req);
-    if (operation) return { route: routes.get(operation)!, params: params! };
+    if (operation) return { route: routes.get(operation)!, params };
     return pathKnown ? methodNotAllowed(req.path) : new ScimError(404, 'No such endpoint');
+  }
+
+  /** RFC 3986 §2.1: a path parameter with a broken escape names nothing: 400, once the caller is admitted. */
+  function decodedParams(params: Record<string, string> | undefined): Record<string, string> {
+    if (!params) throw new ScimError(400, 'The request path is not validly percent-encoded', 'invalidSyntax');
+    return params;
   }
 
   /** RFC 9110 §15.5.6: a 405 lists the methods the resource does support. */
   function methodNotAllowed(path: string): ScimError {
-    const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((method) => api.router.matchOperation({ method, path, headers: {} }) !== undefined);
+    const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((method) => match({ method, path }).operation !== undefined);
     return new ScimError(405, 'Method not allowed on this endpoint', undefined, { Allow: allowed.join(', ') });
   }
 
@@ -163,13 +172,13 @@ export async function createBackend(options: BackendOptions): Promise<ScimBacken
     if (routed instanceof ScimError) return { unrouted: routed };
     const { route, params } = routed;
     if (info) info.operationId = route.operationId;
-    if (route.open) return { route, params };
+    if (route.open) return { route, params: decodedParams(params) };
     const outcome = await outcomeOf(req.headers as Headers);
     // RFC 6750 §3: a 401 names the schemes the client should use.
     if (outcome.scheme === undefined || !route.schemes.has(outcome.scheme)) throw options.authenticator.challenge(outcome);
     if (info && outcome.identity.subject) info.subject = outcome.identity.subject;
     assertMayCall(outcome.identity, outcome.scheme, route.read);
-    return { route, params, identity: outcome.identity, scheme: outcome.scheme };
+    return { route, params: decodedParams(params), identity: outcome.identity, scheme: outcome.scheme };
   }
 
   function validationError(errors: ErrorObject[], route: Route): ScimError {

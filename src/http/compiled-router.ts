@@ -69,8 +69,12 @@ export function installCompiledRouting(router: OpenAPIRouter, operations: readon
     for (const r of routes) {
       const m = r.pattern.exec(path);
       if (!m) continue;
-      if (r.method === method) return { operation: r.operation, params: paramsOf(r, m), pathKnown: true };
-      pathKnown = true;
+      if (r.method !== method) {
+        pathKnown = true;
+        continue;
+      }
+      const params = paramsOf(r, m);
+      return params ? { operation: r.operation, params, pathKnown: true } : { operation: r.operation, pathKnown: true, malformed: true };
     }
     return { pathKnown };
   };
@@ -89,18 +93,25 @@ export function installCompiledRouting(router: OpenAPIRouter, operations: readon
   };
 }
 
-/** A request's operation and its percent-decoded path parameters, read by the one match. */
-function paramsOf(route: Route, m: RegExpExecArray): Record<string, string> {
+/**
+ * A matched request's percent-decoded path parameters; undefined when one is not validly
+ * percent-encoded (RFC 3986 §2.1: a `%` without two hex digits, or escapes that are not UTF-8).
+ */
+function paramsOf(route: Route, m: RegExpExecArray): Record<string, string> | undefined {
   const params: Record<string, string> = {};
-  route.paramNames.forEach((name, i) => {
+  for (let i = 0; i < route.paramNames.length; i++) {
     const raw = m[i + 1];
-    if (raw === undefined) return;
-    try {
-      params[name] = decodeURIComponent(raw);
-    } catch {
-      params[name] = raw; // malformed %-escapes: keep the raw text; it names no resource
+    if (raw === undefined) continue;
+    if (!raw.includes('%')) {
+      params[route.paramNames[i]!] = raw;
+      continue;
     }
-  });
+    try {
+      params[route.paramNames[i]!] = decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+  }
   return params;
 }
 
@@ -111,6 +122,8 @@ export interface RouteMatch {
   readonly params?: Record<string, string>;
   /** The path matches some operation (so a miss is 405, not 404). */
   readonly pathKnown: boolean;
+  /** The operation matched, but a path parameter is not validly percent-encoded (a 400). */
+  readonly malformed?: true;
 }
 
 export type MatchRequest = (req: Pick<Request, 'method' | 'path'>) => RouteMatch;

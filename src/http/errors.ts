@@ -6,6 +6,13 @@ import { writeScim } from './respond.ts';
 
 /** `fixed`: headers every answer of the caller carries, as for writeScim. */
 export function sendError(res: Response, err: unknown, log?: (e: unknown) => void, fixed?: readonly string[]): void {
+  // An answer already under way cannot be replaced: end the exchange rather than throw (the SCIM
+  // router does not await its requests, so a throw here would be an unhandled rejection).
+  if (res.headersSent) {
+    log?.(err);
+    res.destroy();
+    return;
+  }
   const scimError = toScimError(err);
   if (scimError.status >= 500 && !(err instanceof ScimError)) log?.(err);
   writeScim(res, scimError.status, errorBody(scimError), scimError.headers, fixed);

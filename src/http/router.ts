@@ -4,7 +4,6 @@
 // authentication before a body is read (an unauthenticated client makes this server parse
 // nothing); then media type, size and JSON checks, and the contract-driven backend.
 import type { Request, RequestHandler, Response } from 'express';
-import { ScimError } from '../errors.ts';
 import type { CorsOptions, RateLimitOptions } from '../options.ts';
 import type { RequestContext } from '../resources/context.ts';
 import { corsMiddleware } from './auth/cors.ts';
@@ -82,7 +81,6 @@ export function createScimRouter(backend: ScimBackend, options: RouterOptions): 
       // The path and body are checked only for operations the contract has: an unknown route or
       // method is a 404/405 whatever its body. /Bulk has its own, larger limit.
       if (admission.route) {
-        if (req.path.includes('%') && !isDecodable(req.path)) throw new ScimError(400, 'The request path is not validly percent-encoded', 'invalidSyntax');
         if (hasBody(req)) {
           requireScimMediaType(req);
           await (admission.route.operationId === 'bulk' ? bulkBody : body)(req, res);
@@ -119,19 +117,6 @@ export function createScimRouter(backend: ScimBackend, options: RouterOptions): 
     };
     next();
   };
-}
-
-/**
- * RFC 3986 §2.1: a path with a `%` not followed by two hex digits, or escapes that are not UTF-8,
- * is no URI; the router would fail decoding the {id} parameter (an opaque 500). Answer 400 instead.
- */
-function isDecodable(path: string): boolean {
-  try {
-    decodeURIComponent(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A size check on the declared length, then the body read with the same limit. */

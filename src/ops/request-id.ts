@@ -34,7 +34,10 @@ export function requestIdFor(incoming: string | string[] | undefined): string {
   return typeof incoming === 'string' && SANE.test(incoming) ? incoming : newRequestId();
 }
 
-/** Gives the request its id: `req.id` (read by the request log) and the one the answer echoes. */
+/**
+ * Gives the request its id: under our own key, for the request log and the answer's header, and as
+ * `req.id`, where other middleware (pino-http, for one) looks for a request id.
+ */
 export function assignRequestId(req: IncomingMessage): void {
   const id = requestIdFor(req.headers['x-request-id']);
   (req as WithId).id = id;

@@ -37,7 +37,8 @@ export interface MemoryStoreOptions {
 }
 
 export class MemoryStore implements Store {
-  private readonly tables = new Map<string, { table: Table; rt: ResourceTypeDef; urns: readonly string[] }>();
+  /** Per resource type: its rows, and the derived attributes its filters and sorting may read. */
+  private readonly tables = new Map<string, { table: Table; rt: ResourceTypeDef; urns: readonly string[]; derived: Derived }>();
   // Members are keyed by the store's own id strings, not the copies a request carried.
   private readonly membership = new Membership((m) => this.tables.get(m.type)?.table.rows.get(m.value)?.id ?? m.value);
   private seq = 0;
@@ -57,7 +58,12 @@ export class MemoryStore implements Store {
         valueIndexes.set(idx.name, idx);
       }
       const urns = [rt.schema.id, ...rt.extensions.map((e) => e.schema.id)];
-      this.tables.set(rt.name, { table: new Table(rt.name, unique, valueIndexes), rt, urns });
+      const derived: Derived = {
+        schemas: (data) => [rt.schema.id, ...rt.extensions.filter((e) => data[e.schema.id] !== undefined).map((e) => e.schema.id)],
+        members: (id) => this.membership.members(id),
+        groups: (id) => this.derivedGroups(id),
+      };
+      this.tables.set(rt.name, { table: new Table(rt.name, unique, valueIndexes), rt, urns, derived });
     }
   }
 
@@ -112,24 +118,8 @@ export class MemoryStore implements Store {
   }
 
   async query(resourceType: string, query: StoreQuery): Promise<QueryResult> {
-    const { table, rt } = this.tables.get(resourceType)!;
-    return runQuery(table, rt, query, this.derivedFor(rt));
-  }
-
-  private readonly derived = new Map<ResourceTypeDef, Derived>();
-
-  /** The derived attributes filters and sorting may read, built once per type. */
-  private derivedFor(rt: ResourceTypeDef): Derived {
-    let derived = this.derived.get(rt);
-    if (!derived) {
-      derived = {
-        schemas: (data) => [rt.schema.id, ...rt.extensions.filter((e) => data[e.schema.id] !== undefined).map((e) => e.schema.id)],
-        members: (id) => this.membership.members(id),
-        groups: (id) => this.derivedGroups(id),
-      };
-      this.derived.set(rt, derived);
-    }
-    return derived;
+    const { table, rt, derived } = this.tables.get(resourceType)!;
+    return runQuery(table, rt, query, derived);
   }
 
   /** User.groups as GET shows it (value, display, direct/indirect), for filters on `groups`. */
